@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import { findFieldByCode, listFieldsWithCounts } from '../../../db/queries/fields.ts';
+import { countLiveByKind, getLiveListing, listLiveListings } from '../../../db/queries/listings.ts';
+import type { Database, ListingKind } from '../../../db/schema.ts';
+import { type ListingViewer, pageCount, toPublicDetail, toPublicSummary } from './rules.ts';
+
+/** Use cases behind the public listing pages and the read-only API. Returns plain data. */
+
+export class UnknownFieldError extends Error {}
+
+export async function browseListings(
+  db: Kysely<Database>,
+  input: { kind?: ListingKind; fieldCode?: string; page: number; perPage: number; viewer: ListingViewer },
+  now = new Date(),
+) {
+  if (input.fieldCode !== undefined && !(await findFieldByCode(db, input.fieldCode))) {
+    throw new UnknownFieldError(input.fieldCode);
+  }
+  const { items, total } = await listLiveListings(db, {
+    kind: input.kind,
+    fieldCode: input.fieldCode,
+    page: input.page,
+    perPage: input.perPage,
+    now,
+  });
+  return {
+    items: items.map((row) => toPublicSummary(row, input.viewer)),
+    page: input.page,
+    perPage: input.perPage,
+    total,
+    pages: pageCount(total, input.perPage),
+  };
+}
+
+export async function kindIndex(
+  db: Kysely<Database>,
+  input: { kind: ListingKind; fieldCode?: string; page: number; perPage: number; viewer: ListingViewer },
+  now = new Date(),
+) {
+  const [result, fields] = await Promise.all([
+    browseListings(db, input, now),
+    listFieldsWithCounts(db, { kind: input.kind, now }),
+  ]);
+  return { ...result, fields, fieldCode: input.fieldCode ?? null };
+}
+
+export async function viewListing(db: Kysely<Database>, id: number, viewer: ListingViewer, now = new Date()) {
+  const row = await getLiveListing(db, id, now);
+  return row ? toPublicDetail(row, viewer) : undefined;
+}
+
+export async function homePage(db: Kysely<Database>, viewer: ListingViewer, now = new Date()) {
+  const [counts, newest] = await Promise.all([
+    countLiveByKind(db, now),
+    listLiveListings(db, { page: 1, perPage: 9, now }),
+  ]);
+  return { counts, newest: newest.items.map((row) => toPublicSummary(row, viewer)) };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * Configuration is read once at boot from the environment and validated here.
+ * A bad value stops the process with a message that names the variable (see server.ts).
+ * Documented in README.md ("配置" table) — keep the two in step.
+ */
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  WORKER: z.enum(['on', 'off']).default('on'),
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration: ${issues.map((i) => `${i.variable}: ${i.message}`).join('; ')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty strings count as unset, so `PORT=` in a shell behaves like no PORT at all. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
+  }
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(unknown)'),
+        message: `${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])] ?? null)})`,
+      })),
+    );
+  }
+  if (parsed.data.WORKER === 'off' && !parsed.data.DATABASE_URL) {
+    throw new ConfigError([
+      {
+        variable: 'WORKER',
+        message: 'must be "on" with the embedded database (PGlite is one process; run the worker inside it)',
+      },
+    ]);
+  }
+  return parsed.data;
+}

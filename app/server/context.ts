@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+/** What every loader and action receives as `context` (built once per process in server.ts). */
+export type AppContext = {
+  db: Kysely<Database>;
+  config: Config;
+  logger: Logger;
+};
+
+// Declaration merging: loaders and actions see `context.db` etc. typed.
+declare module '@remix-run/server-runtime' {
+  interface AppLoadContext extends AppContext {}
+}

@@ -1,0 +1,26 @@
+import type { z } from 'zod';
+import { zhCN } from '../i18n/zh-CN.ts';
+
+/** Field-level messages from a zod error: { per_page: ['每页条数须在 1 到 100 之间'] }. */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '_';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/** Thrown from HTML loaders: the root ErrorBoundary renders it in Chinese. */
+export function notFound(message: string = zhCN.errors.notFound): Response {
+  return new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+export function badRequest(message: string): Response {
+  return new Response(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/** JSON API error body: { error: { message, fields? } }. */
+export function jsonError(status: number, message: string, fields?: Record<string, string[]>): Response {
+  return Response.json({ error: fields ? { message, fields } : { message } }, { status });
+}

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as coreRecords from './2026-11-26T0900-core-records.ts';
+import * as fieldTaxonomy from './2026-11-26T0910-field-taxonomy.ts';
+
+/**
+ * Every migration, registered explicitly (no directory scan: works inside the Vite bundle, under
+ * vitest and with PGlite). Names sort by date; append new ones at the end.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-26T0900-core-records': coreRecords,
+  '2026-11-26T0910-field-taxonomy': fieldTaxonomy,
+};

@@ -1,0 +1,247 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** The Database interface: table name → table interface. Results are Selectable<T>. */
+export interface Database {
+  field: FieldTable;
+  organisation: OrganisationTable;
+  organisation_field: OrganisationFieldTable;
+  app_user: AppUserTable;
+  membership: MembershipTable;
+  platform_role: PlatformRoleTable;
+  manager_profile: ManagerProfileTable;
+  listing: ListingTable;
+  listing_field: ListingFieldTable;
+  listing_event: ListingEventTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** `date` columns come back as 'YYYY-MM-DD' strings (see the type parsers in db/client.ts). */
+type DateOnly = string;
+/** numeric columns come back as numbers (万元 amounts; see db/client.ts). */
+type Numeric = ColumnType<number, number | string, number | string>;
+
+/*
+ * Allowed values of the coded columns. The CHECK constraints in the migrations hold the same lists;
+ * labels shown to people live in app/i18n/zh-CN.ts.
+ */
+export const CHAIN_ACTIONS = ['strengthen', 'build', 'layout'] as const;
+export const ORGANISATION_TYPES = ['enterprise', 'university', 'institute', 'agency', 'public_body'] as const;
+export const GROWTH_TIERS = ['tech_sme', 'high_tech', 'leading', 'specialised', 'little_giant'] as const;
+export const VERIFICATIONS = ['pending', 'verified', 'rejected'] as const;
+export const LISTING_KINDS = ['demand', 'achievement', 'scenario'] as const;
+export const LISTING_STATUSES = ['draft', 'submitted', 'published', 'rejected', 'expired', 'withdrawn'] as const;
+export const CONFIDENTIALITIES = ['public', 'members', 'staff'] as const;
+export const PLATFORM_ROLES = ['bureau_admin', 'bureau_reviewer', 'manager'] as const;
+export const MEMBERSHIP_ROLES = ['owner', 'member'] as const;
+export const DEMAND_TYPES = ['research', 'process', 'product', 'testing', 'transfer', 'consulting'] as const;
+export const ACHIEVEMENT_TYPES = [
+  'invention_patent',
+  'utility_model',
+  'software',
+  'plant_variety',
+  'know_how',
+  'process',
+  'material',
+  'equipment',
+  'other',
+] as const;
+export const SCENARIO_TYPES = ['production', 'government', 'urban', 'livelihood'] as const;
+/** One vocabulary for a demand's cooperation modes and an achievement's transfer modes (matching compares them). */
+export const MODES = [
+  'transfer',
+  'license',
+  'equity',
+  'joint_development',
+  'commissioned',
+  'service',
+  'consulting',
+  'self',
+] as const;
+export const MANAGER_GRADES = ['junior', 'intermediate', 'senior'] as const;
+
+export type ChainAction = (typeof CHAIN_ACTIONS)[number];
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+export type GrowthTier = (typeof GROWTH_TIERS)[number];
+export type Verification = (typeof VERIFICATIONS)[number];
+export type ListingKind = (typeof LISTING_KINDS)[number];
+export type ListingStatus = (typeof LISTING_STATUSES)[number];
+export type Confidentiality = (typeof CONFIDENTIALITIES)[number];
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+export type DemandType = (typeof DEMAND_TYPES)[number];
+export type AchievementType = (typeof ACHIEVEMENT_TYPES)[number];
+export type ScenarioType = (typeof SCENARIO_TYPES)[number];
+export type Mode = (typeof MODES)[number];
+export type ManagerGrade = (typeof MANAGER_GRADES)[number];
+
+export interface FieldTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  chain_action: ChainAction;
+  sort_order: Generated<number>;
+  active: Generated<boolean>;
+}
+
+export interface OrganisationTable {
+  id: Generated<number>;
+  type: OrganisationType;
+  name: string;
+  short_name: string | null;
+  uscc: string | null;
+  region: string;
+  address: string | null;
+  website: string | null;
+  description: Generated<string>;
+  growth_tiers: Generated<GrowthTier[]>;
+  agency_rating: 'level1' | 'level2' | null;
+  verification: Generated<Verification>;
+  verification_note: string | null;
+  verified_at: Timestamp | null;
+  mkj_id: string | null;
+  mkj_url: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OrganisationFieldTable {
+  organisation_id: number;
+  field_id: number;
+}
+
+export interface AppUserTable {
+  id: Generated<number>;
+  email: string;
+  display_name: string;
+  phone: string | null;
+  password_hash: string | null;
+  status: Generated<'active' | 'disabled'>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface MembershipTable {
+  user_id: number;
+  organisation_id: number;
+  role: MembershipRole;
+  status: Generated<'active' | 'requested' | 'invited'>;
+  created_at: CreatedAt;
+}
+
+export interface PlatformRoleTable {
+  user_id: number;
+  role: PlatformRole;
+  granted_at: CreatedAt;
+  granted_by: number | null;
+}
+
+export interface ManagerProfileTable {
+  user_id: number;
+  grade: ManagerGrade;
+  certificate_no: string;
+  agency_id: number | null;
+  field_ids: Generated<number[]>;
+  bio: Generated<string>;
+}
+
+export interface ListingTable {
+  id: Generated<number>;
+  kind: ListingKind;
+  status: Generated<ListingStatus>;
+  organisation_id: number;
+  created_by: number | null;
+  title: string;
+  summary: string;
+  detail: Generated<string>;
+  keywords: Generated<string[]>;
+  region: string;
+  confidentiality: Generated<Confidentiality>;
+  demand_type: DemandType | null;
+  indicators: string | null;
+  budget_min_wan: Numeric | null;
+  budget_max_wan: Numeric | null;
+  deadline: DateOnly | null;
+  cooperation_modes: Generated<Mode[]>;
+  ip_expectation: string | null;
+  achievement_type: AchievementType | null;
+  innovation_points: Generated<string[]>;
+  patent_numbers: Generated<string[]>;
+  trl: number | null;
+  transfer_modes: Generated<Mode[]>;
+  price_wan: Numeric | null;
+  price_negotiable: Generated<boolean>;
+  team: string | null;
+  advantages: string | null;
+  scenario_type: ScenarioType | null;
+  issuing_unit: string | null;
+  location: string | null;
+  expected_tech: string | null;
+  investment_wan: Numeric | null;
+  first_trial: Generated<boolean>;
+  period_start: DateOnly | null;
+  period_end: DateOnly | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  submitted_at: Timestamp | null;
+  published_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  rejection_reason: string | null;
+  mkj_id: string | null;
+  mkj_url: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ListingFieldTable {
+  listing_id: number;
+  field_id: number;
+}
+
+export interface ListingEventTable {
+  id: Generated<string>;
+  listing_id: number;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor_user_id: number | null;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  actor_user_id: number | null;
+  ip: string | null;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  outcome: Generated<'success' | 'failure' | 'denied'>;
+  details: Generated<Record<string, unknown>>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  topic: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: Generated<Record<string, unknown>>;
+  created_at: CreatedAt;
+  available_at: Generated<Timestamp>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  processed_at: Timestamp | null;
+}
+
+export type Field = Selectable<FieldTable>;
+export type Organisation = Selectable<OrganisationTable>;
+export type NewOrganisation = Insertable<OrganisationTable>;
+export type Listing = Selectable<ListingTable>;
+export type NewListing = Insertable<ListingTable>;
+export type ListingUpdate = Updateable<ListingTable>;
+export type AppUser = Selectable<AppUserTable>;
