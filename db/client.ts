@@ -94,13 +94,22 @@ export class DataDirLockedError extends Error {}
  * PGlite belongs to one process: two processes on the same data folder lose writes silently.
  * A lock file holding the owner's pid refuses a second opener; a lock left by a dead process is taken over.
  */
+const heldLocks = new Set<string>();
+
 function takeLock(lockPath: string): () => void {
+  if (heldLocks.has(lockPath)) {
+    throw new DataDirLockedError(
+      `The embedded database in ${path.dirname(lockPath)} is already open in this process.`,
+    );
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(lockPath, 'wx');
       fs.writeSync(fd, String(process.pid));
       fs.closeSync(fd);
+      heldLocks.add(lockPath);
       return () => {
+        heldLocks.delete(lockPath);
         try {
           if (fs.readFileSync(lockPath, 'utf8') === String(process.pid)) fs.unlinkSync(lockPath);
         } catch {

@@ -18,6 +18,8 @@ export interface Database {
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** A timestamp with a database default that may be set later (updated_at, last_seen_at). */
+type TimestampWithDefault = ColumnType<Date, Date | string | undefined, Date | string>;
 /** `date` columns come back as 'YYYY-MM-DD' strings (see the type parsers in db/client.ts). */
 type DateOnly = string;
 /** numeric columns come back as numbers (万元 amounts; see db/client.ts). */
@@ -32,7 +34,14 @@ export const ORGANISATION_TYPES = ['enterprise', 'university', 'institute', 'age
 export const GROWTH_TIERS = ['tech_sme', 'high_tech', 'leading', 'specialised', 'little_giant'] as const;
 export const VERIFICATIONS = ['pending', 'verified', 'rejected'] as const;
 export const LISTING_KINDS = ['demand', 'achievement', 'scenario'] as const;
-export const LISTING_STATUSES = ['draft', 'submitted', 'published', 'rejected', 'expired', 'withdrawn'] as const;
+export const LISTING_STATUSES = [
+  'draft',
+  'submitted',
+  'published',
+  'rejected',
+  'expired',
+  'withdrawn',
+] as const;
 export const CONFIDENTIALITIES = ['public', 'members', 'staff'] as const;
 export const PLATFORM_ROLES = ['bureau_admin', 'bureau_reviewer', 'manager'] as const;
 export const MEMBERSHIP_ROLES = ['owner', 'member'] as const;
@@ -104,7 +113,7 @@ export interface OrganisationTable {
   mkj_id: string | null;
   mkj_url: string | null;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: TimestampWithDefault;
 }
 
 export interface OrganisationFieldTable {
@@ -120,7 +129,7 @@ export interface AppUserTable {
   password_hash: string | null;
   status: Generated<'active' | 'disabled'>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: TimestampWithDefault;
 }
 
 export interface MembershipTable {
@@ -194,7 +203,7 @@ export interface ListingTable {
   mkj_url: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
-  updated_at: Generated<Timestamp>;
+  updated_at: TimestampWithDefault;
 }
 
 export interface ListingFieldTable {
@@ -232,7 +241,7 @@ export interface OutboxTable {
   aggregate_id: string;
   payload: Generated<Record<string, unknown>>;
   created_at: CreatedAt;
-  available_at: Generated<Timestamp>;
+  available_at: TimestampWithDefault;
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: Timestamp | null;

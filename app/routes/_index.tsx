@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { LISTING_KINDS } from '../../db/schema.ts';
 import { ListingCard } from '../features/listings/components/listing-card.tsx';
 import { homePage } from '../features/listings/listings.server.ts';
 import { ANONYMOUS, KIND_SEGMENT } from '../features/listings/rules.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
-import { LISTING_KINDS } from '../../db/schema.ts';
 
 export async function loader({ context }: LoaderFunctionArgs) {
   return homePage(context.db, ANONYMOUS);

@@ -1,4 +1,4 @@
-import { type DbHandle, createDb } from '../../db/client.ts';
+import { createDb, type DbHandle } from '../../db/client.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import { seedDemo } from '../../db/seed/index.ts';
 import type { Config } from './config.ts';

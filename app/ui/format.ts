@@ -18,7 +18,8 @@ const wanNumber = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 });
 
 function toDate(value: string | Date): Date {
   // A bare 'YYYY-MM-DD' is a calendar date: read it at noon in Beijing so no time zone moves it.
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T12:00:00+08:00`);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return new Date(`${value}T12:00:00+08:00`);
   return value instanceof Date ? value : new Date(value);
 }
 
@@ -38,9 +39,7 @@ export function formatWan(amount: number): string {
 
 export function formatBudget(min: number | null, max: number | null): string | null {
   if (min !== null && max !== null) {
-    return min === max
-      ? formatWan(max)
-      : zhCN.money.range(wanNumber.format(min), wanNumber.format(max));
+    return min === max ? formatWan(max) : zhCN.money.range(wanNumber.format(min), wanNumber.format(max));
   }
   if (max !== null) return zhCN.money.upTo(wanNumber.format(max));
   if (min !== null) return zhCN.money.from(wanNumber.format(min));

@@ -47,7 +47,15 @@ export function SiteFooter() {
   );
 }
 
-export function PageHeading({ title, lead, children }: { title: string; lead?: string; children?: ReactNode }) {
+export function PageHeading({
+  title,
+  lead,
+  children,
+}: {
+  title: string;
+  lead?: string;
+  children?: ReactNode;
+}) {
   return (
     <div className="page-heading">
       <h1>{title}</h1>

@@ -2,7 +2,15 @@ import { Link } from '@remix-run/react';
 import { zhCN } from '../i18n/zh-CN.ts';
 
 /** Previous / next links that keep the other query parameters. Plain links: works without JavaScript. */
-export function Pagination({ page, pages, params }: { page: number; pages: number; params: URLSearchParams }) {
+export function Pagination({
+  page,
+  pages,
+  params,
+}: {
+  page: number;
+  pages: number;
+  params: URLSearchParams;
+}) {
   if (pages <= 1) return null;
   const hrefFor = (target: number) => {
     const next = new URLSearchParams(params);

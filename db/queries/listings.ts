@@ -22,10 +22,7 @@ export interface OrganisationRef {
 }
 
 function liveListings(db: Kysely<Database>, now: Date) {
-  return db
-    .selectFrom('listing as l')
-    .where('l.status', '=', 'published')
-    .where('l.expires_at', '>', now);
+  return db.selectFrom('listing as l').where('l.status', '=', 'published').where('l.expires_at', '>', now);
 }
 
 /** The listing's fields and its organisation, nested as JSON (one round trip). */
@@ -125,15 +122,15 @@ export async function getLiveListing(db: Kysely<Database>, id: number, now: Date
     .select(summaryColumns)
     .select(fieldsAndOrganisation)
     .select([
-        'l.detail',
-        'l.indicators',
-        'l.ip_expectation',
-        'l.innovation_points',
-        'l.patent_numbers',
-        'l.team',
-        'l.advantages',
-        'l.issuing_unit',
-        'l.location',
+      'l.detail',
+      'l.indicators',
+      'l.ip_expectation',
+      'l.innovation_points',
+      'l.patent_numbers',
+      'l.team',
+      'l.advantages',
+      'l.issuing_unit',
+      'l.location',
       'l.expected_tech',
     ])
     .executeTakeFirst();

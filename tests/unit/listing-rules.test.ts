@@ -33,7 +33,9 @@ describe('query parameters', () => {
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path[0]).sort();
     expect(paths).toEqual(['kind', 'page', 'per_page']);
-    expect(result.error!.issues.find((i) => i.path[0] === 'per_page')?.message).toBe('每页条数须在 1 到 100 之间');
+    expect(result.error!.issues.find((i) => i.path[0] === 'per_page')?.message).toBe(
+      '每页条数须在 1 到 100 之间',
+    );
   });
 
   it('refuses a malformed field code and fractional pages', () => {

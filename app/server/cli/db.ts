@@ -4,10 +4,11 @@
  * With the embedded database, run these while the server is stopped (PGlite is one process; the lock in
  * DATA_DIR refuses a second opener).
  */
+
+import { migrateToLatest } from '../../../db/migrate.ts';
 import { seedDemo } from '../../../db/seed/index.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../database.ts';
-import { migrateToLatest } from '../../../db/migrate.ts';
 
 const command = process.argv[2];
 if (command !== 'migrate' && command !== 'seed') {

@@ -33,7 +33,9 @@ function summaryFacts(l: PublicListingDetail): Fact[] {
         ]
       : l.kind === 'achievement'
         ? [
-            l.achievement_type ? [zhCN.detail.achievementType, zhCN.achievementType[l.achievement_type]] : null,
+            l.achievement_type
+              ? [zhCN.detail.achievementType, zhCN.achievementType[l.achievement_type]]
+              : null,
             l.trl ? [zhCN.detail.trl, `${zhCN.trlShort(l.trl)}：${zhCN.trl[l.trl]}`] : null,
             [zhCN.detail.transferModes, modes(l.transfer_modes)],
             [zhCN.detail.price, formatPrice(l.price_wan, l.price_negotiable)],
@@ -108,7 +110,10 @@ export function ListingDetail({ listing: l }: { listing: PublicListingDetail }) 
               <FactList
                 facts={present([
                   [zhCN.detail.indicators, d.indicators],
-                  [zhCN.detail.innovationPoints, d.innovation_points.length ? <Bullets items={d.innovation_points} /> : null],
+                  [
+                    zhCN.detail.innovationPoints,
+                    d.innovation_points.length ? <Bullets key="points" items={d.innovation_points} /> : null,
+                  ],
                   [zhCN.detail.patentNumbers, d.patent_numbers.join('、')],
                   [zhCN.detail.team, d.team],
                   [zhCN.detail.advantages, d.advantages],

@@ -1,0 +1,19 @@
+import { expect, test } from './fixtures.ts';
+
+for (const path of ['/', '/demands', '/achievements', '/scenarios']) {
+  test(`${path} fits a phone screen without sideways scrolling`, async ({ page, checkA11y }) => {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible();
+    await checkA11y(page);
+  });
+}
+
+test('a listing page fits a phone screen', async ({ page }) => {
+  await page.goto('/achievements');
+  await page.locator('.listing-card__title a').first().click();
+  await expect(page).toHaveURL(/\/listings\/\d+$/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});
