@@ -2,18 +2,22 @@
  * The web process: serves the Remix build, runs the background worker loop, answers /healthz and
  * /readyz, logs JSON lines, and shuts down cleanly on SIGTERM/SIGINT (closing the database).
  */
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { ConfigError, loadConfig } from './app/server/config.ts';
+import { ConfigError, loadConfig, secureCookies } from './app/server/config.ts';
+import { isCrossSiteRequest } from './app/server/csrf.ts';
 import type { AppContext } from './app/server/context.ts';
 import { prepareDatabase } from './app/server/database.ts';
 import { checkReadiness } from './app/server/health.ts';
 import { createLogger } from './app/server/logger.ts';
+import { zhCN } from './app/i18n/zh-CN.ts';
 import { startWorker, workerTasks } from './app/server/worker.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -33,7 +37,6 @@ const dbHandle = await prepareDatabase(config, logger).catch((error: unknown) =>
   logger.fatal({ err: error }, 'database could not be prepared');
   process.exit(1);
 });
-const context: AppContext = { db: dbHandle.db, config, logger };
 
 const isProduction = config.NODE_ENV === 'production';
 const viteDevServer = isProduction
@@ -42,7 +45,37 @@ const viteDevServer = isProduction
 
 const app = express();
 app.disable('x-powered-by');
+app.set('trust proxy', config.TRUST_PROXY);
 app.use(compression());
+
+// Security headers. Scripts: only the site's own, plus Remix's inline scripts carrying this request's nonce.
+app.use((_req, res, next) => {
+  res.locals.cspNonce = crypto.randomBytes(16).toString('base64');
+  next();
+});
+app.use(
+  helmet({
+    contentSecurityPolicy: isProduction
+      ? {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:'],
+            connectSrc: ["'self'"],
+            formAction: ["'self'"],
+            frameAncestors: ["'none'"],
+            baseUri: ["'self'"],
+            objectSrc: ["'none'"],
+            upgradeInsecureRequests: secureCookies(config) ? [] : null,
+          },
+        }
+      : false,
+    strictTransportSecurity: secureCookies(config) ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    crossOriginEmbedderPolicy: false,
+  }),
+);
 
 // Probes stay outside the request log and the Remix handler.
 app.get('/healthz', (_req, res) => {
@@ -76,12 +109,29 @@ const build = viteDevServer
   ? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
   : ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild);
 
+// CSRF: every state-changing request must come from the site's own pages (on top of SameSite cookies).
+app.use((req, res, next) => {
+  const siteOrigin = config.PUBLIC_ORIGIN ?? `${req.protocol}://${req.get('host')}`;
+  if (isCrossSiteRequest({ method: req.method, origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site'), siteOrigin })) {
+    logger.warn({ origin: req.get('origin'), path: req.path }, 'cross-site request refused');
+    res.status(403).type('text/plain; charset=utf-8').send(zhCN.accounts.errors.csrf);
+    return;
+  }
+  next();
+});
+
 app.all(
   '*',
   createRequestHandler({
     build,
     mode: config.NODE_ENV,
-    getLoadContext: () => context,
+    getLoadContext: (req, res): AppContext => ({
+      db: dbHandle.db,
+      config,
+      logger,
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      cspNonce: res.locals.cspNonce as string,
+    }),
   }),
 );
 

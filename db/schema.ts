@@ -14,6 +14,9 @@ export interface Database {
   listing_event: ListingEventTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  session: SessionTable;
+  rate_limit: RateLimitTable;
+  invitation: InvitationTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -245,6 +248,37 @@ export interface OutboxTable {
   attempts: Generated<number>;
   last_error: string | null;
   processed_at: Timestamp | null;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  last_seen_at: TimestampWithDefault;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_reason: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: Timestamp;
+  hits: Generated<number>;
+}
+
+export interface InvitationTable {
+  id: Generated<number>;
+  organisation_id: number;
+  email: string;
+  role: MembershipRole;
+  token_hash: string;
+  invited_by: number;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  revoked_at: Timestamp | null;
 }
 
 export type Field = Selectable<FieldTable>;

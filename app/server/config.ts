@@ -20,6 +20,14 @@ const configSchema = z.object({
   WORKER: z.enum(['on', 'off']).default('on'),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The site's own origin (https://kjcg.helin.gov.cn); CSRF checks compare Origin with it. Default: the Host. */
+  PUBLIC_ORIGIN: z.url().optional(),
+  /** Secure + __Host- cookie and HSTS. Default: on in production. */
+  SECURE_COOKIES: z.enum(['on', 'off']).optional(),
+  /** Express "trust proxy": how many proxies in front set X-Forwarded-For (0 = none). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -56,4 +64,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ]);
   }
   return parsed.data;
+}
+
+export function secureCookies(config: Config): boolean {
+  return (config.SECURE_COOKIES ?? (config.NODE_ENV === 'production' ? 'on' : 'off')) === 'on';
 }

@@ -50,3 +50,18 @@ export function formatPrice(price: number | null, negotiable: boolean): string |
   if (negotiable) return zhCN.money.negotiable;
   return price === null ? null : formatWan(price);
 }
+
+const dateTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** 2026/11/26 14:05 — timestamps in tables (audit log, sessions). */
+export function formatDateTime(value: string | Date): string {
+  return dateTime.format(toDate(value));
+}
