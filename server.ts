@@ -11,13 +11,13 @@ import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { zhCN } from './app/i18n/zh-CN.ts';
 import { ConfigError, loadConfig, secureCookies } from './app/server/config.ts';
-import { isCrossSiteRequest } from './app/server/csrf.ts';
 import type { AppContext } from './app/server/context.ts';
+import { isCrossSiteRequest } from './app/server/csrf.ts';
 import { prepareDatabase } from './app/server/database.ts';
 import { checkReadiness } from './app/server/health.ts';
 import { createLogger } from './app/server/logger.ts';
-import { zhCN } from './app/i18n/zh-CN.ts';
 import { startWorker, workerTasks } from './app/server/worker.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -73,6 +73,7 @@ app.use(
       : false,
     strictTransportSecurity: secureCookies(config) ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    xFrameOptions: { action: 'deny' },
     crossOriginEmbedderPolicy: false,
   }),
 );
@@ -112,7 +113,14 @@ const build = viteDevServer
 // CSRF: every state-changing request must come from the site's own pages (on top of SameSite cookies).
 app.use((req, res, next) => {
   const siteOrigin = config.PUBLIC_ORIGIN ?? `${req.protocol}://${req.get('host')}`;
-  if (isCrossSiteRequest({ method: req.method, origin: req.get('origin'), secFetchSite: req.get('sec-fetch-site'), siteOrigin })) {
+  if (
+    isCrossSiteRequest({
+      method: req.method,
+      origin: req.get('origin'),
+      secFetchSite: req.get('sec-fetch-site'),
+      siteOrigin,
+    })
+  ) {
     logger.warn({ origin: req.get('origin'), path: req.path }, 'cross-site request refused');
     res.status(403).type('text/plain; charset=utf-8').send(zhCN.accounts.errors.csrf);
     return;
@@ -138,7 +146,7 @@ app.all(
 const worker = startWorker({
   db: dbHandle.db,
   logger: logger.child({ part: 'worker' }),
-  tasks: workerTasks,
+  tasks: workerTasks(),
   intervalMs: config.WORKER_INTERVAL_MS,
 });
 

@@ -1,4 +1,4 @@
-import type { LinksFunction } from '@remix-run/node';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import {
   isRouteErrorResponse,
   Link,
@@ -8,18 +8,34 @@ import {
   Scripts,
   ScrollRestoration,
   useRouteError,
+  useRouteLoaderData,
 } from '@remix-run/react';
 import type { ReactNode } from 'react';
+import { hasPermission } from './features/accounts/permissions.ts';
 import { zhCN } from './i18n/zh-CN.ts';
+import { getPrincipal } from './server/auth.server.ts';
 import styles from './styles/app.css?url';
 import { SiteFooter, SiteHeader } from './ui/layout.tsx';
+import { useNonce } from './ui/nonce.tsx';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
+/** Who is signed in, for the header (every page). */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const principal = await getPrincipal(request, context);
+  return {
+    user: principal
+      ? { displayName: principal.displayName, bureau: hasPermission(principal, 'read:bureau-area:any') }
+      : null,
+  };
+}
+
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>('root');
   return (
     <html lang="zh-CN">
       <head>
@@ -32,13 +48,13 @@ export function Layout({ children }: { children: ReactNode }) {
         <a href="#main" className="skip-link">
           {zhCN.site.skipToContent}
         </a>
-        <SiteHeader />
+        <SiteHeader user={data?.user ?? null} />
         <main id="main" className="container">
           {children}
         </main>
         <SiteFooter />
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -176,10 +176,7 @@ export const zhCN = {
     intro: '县科技局定期发布场景供需清单（需求清单与供给清单），按强链、建链、布链分类。',
     empty: '首期清单正在编制中，发布后将在此公布。',
   },
-  login: {
-    title: '登录',
-    notYet: '账户注册与登录功能即将开放。目前可浏览全部公开信息。',
-  },
+
   auth: {
     loginTitle: '登录',
     loginLead: '使用注册邮箱和密码登录。',
@@ -189,7 +186,8 @@ export const zhCN = {
     noAccount: '还没有账户？',
     registerLink: '注册单位账户',
     registerTitle: '注册',
-    registerLead: '企业、高校、科研院所和技术转移服务机构在此注册。新单位经县科技局认证后即可发布信息、表达对接意向。',
+    registerLead:
+      '企业、高校、科研院所和技术转移服务机构在此注册。新单位经县科技局认证后即可发布信息、表达对接意向。',
     modeLegend: '单位',
     modeNew: '注册新单位',
     modeJoin: '申请加入已在平台注册的单位',
@@ -307,7 +305,11 @@ export const zhCN = {
     endSessions: '结束全部会话',
     disable: '停用账户',
     enable: '恢复账户',
-    userDone: { 'end-sessions': '已结束该用户的全部会话。', disable: '账户已停用，其会话已全部结束。', enable: '账户已恢复。' },
+    userDone: {
+      'end-sessions': '已结束该用户的全部会话。',
+      disable: '账户已停用，其会话已全部结束。',
+      enable: '账户已恢复。',
+    },
     auditTitle: '审计日志',
     auditAction: '操作',
     auditOutcome: '结果',

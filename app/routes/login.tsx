@@ -6,7 +6,7 @@ import { loginSchema, safeRedirect } from '../features/accounts/rules.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requireAnonymous } from '../server/auth.server.ts';
 import { formFailure, formObject, parseWith } from '../server/forms.server.ts';
-import { FormError, TextField } from '../ui/form.tsx';
+import { FormError, TextField, useSubmissionKey } from '../ui/form.tsx';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
 
@@ -31,6 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function LoginPage() {
   const failure = useActionData<typeof action>();
+  const submission = useSubmissionKey(failure);
   const [params] = useSearchParams();
   const errors = failure?.fieldErrors ?? {};
   return (
@@ -49,6 +50,7 @@ export default function LoginPage() {
           errors={errors.email}
         />
         <TextField
+          key={`password-${submission}`}
           name="password"
           type="password"
           label={a.password}

@@ -26,8 +26,18 @@ const configSchema = z.object({
   SECURE_COOKIES: z.enum(['on', 'off']).optional(),
   /** Express "trust proxy": how many proxies in front set X-Forwarded-For (0 = none). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
-  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(120),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
 });
 
 export type Config = z.infer<typeof configSchema>;

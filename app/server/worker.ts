@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { housekeepingTask } from './housekeeping.server.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -66,5 +67,7 @@ export function startWorker(options: {
   };
 }
 
-/** Tasks registered in the loop. Empty until issue 5 (search indexing) and later issues add theirs. */
-export const workerTasks: WorkerTask[] = [];
+/** Tasks registered in the loop (search indexing, mail and expiry arrive with later issues). */
+export function workerTasks(): WorkerTask[] {
+  return [housekeepingTask()];
+}

@@ -1,4 +1,4 @@
-import { NavLink } from '@remix-run/react';
+import { Form, NavLink } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { zhCN } from '../i18n/zh-CN.ts';
 
@@ -10,7 +10,12 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/lists', label: zhCN.nav.lists },
 ];
 
-export function SiteHeader() {
+export interface HeaderUser {
+  displayName: string;
+  bureau: boolean;
+}
+
+export function SiteHeader({ user }: { user: HeaderUser | null }) {
   return (
     <header className="site-header">
       <div className="container site-header__inner">
@@ -27,11 +32,38 @@ export function SiteHeader() {
                 </NavLink>
               </li>
             ))}
-            <li>
-              <NavLink to="/login" className="site-nav__login">
-                {zhCN.nav.login}
-              </NavLink>
-            </li>
+            {user ? (
+              <>
+                {user.bureau ? (
+                  <li>
+                    <NavLink to="/bureau">{zhCN.nav.bureau}</NavLink>
+                  </li>
+                ) : null}
+                <li>
+                  <NavLink to="/account" className="site-nav__login">
+                    {zhCN.nav.account}
+                  </NavLink>
+                </li>
+                <li>
+                  <Form method="post" action="/logout">
+                    <button type="submit" className="button--link">
+                      {zhCN.nav.logout}
+                    </button>
+                  </Form>
+                </li>
+              </>
+            ) : (
+              <>
+                <li>
+                  <NavLink to="/login" className="site-nav__login">
+                    {zhCN.nav.login}
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/register">{zhCN.nav.register}</NavLink>
+                </li>
+              </>
+            )}
           </ul>
         </nav>
       </div>

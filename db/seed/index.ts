@@ -1,6 +1,8 @@
+import { hash } from '@node-rs/argon2';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 import { BUREAU_ADMIN_EMAIL, buildDemoData, type DemoData, FIELD_CODES, type FieldCode } from './build.ts';
+import { DEMO_PASSWORD } from './data/people.ts';
 
 export interface SeedResult {
   /** false when the demo data was already there (nothing was changed). */
@@ -21,8 +23,10 @@ const BATCH = 100;
 export async function seedDemo(db: Kysely<Database>, options: { now?: Date } = {}): Promise<SeedResult> {
   if (await demoPresent(db)) return notCreated();
   const data = buildDemoData(options.now ?? new Date());
+  // One argon2id hash shared by every demo account (hashing 50 accounts one by one would cost seconds).
+  const passwordHash = await hash(DEMO_PASSWORD);
   try {
-    return await db.transaction().execute((trx) => insertAll(trx, data));
+    return await db.transaction().execute((trx) => insertAll(trx, data, passwordHash));
   } catch (error) {
     // Another process seeded at the same moment: its admin row won the unique e-mail index.
     if (isUniqueViolation(error) && (await demoPresent(db))) return notCreated();
@@ -59,7 +63,11 @@ function lookup<K, V>(map: Map<K, V>, key: K, what: string): V {
   return value;
 }
 
-async function insertAll(trx: Transaction<Database>, data: DemoData): Promise<SeedResult> {
+async function insertAll(
+  trx: Transaction<Database>,
+  data: DemoData,
+  passwordHash: string,
+): Promise<SeedResult> {
   const fieldRows = await trx
     .selectFrom('field')
     .select(['id', 'code'])
@@ -102,7 +110,7 @@ async function insertAll(trx: Transaction<Database>, data: DemoData): Promise<Se
           email: u.email,
           display_name: u.display_name,
           phone: u.phone,
-          password_hash: null,
+          password_hash: passwordHash,
           created_at: u.created_at,
           updated_at: u.created_at,
         })),

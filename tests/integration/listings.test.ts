@@ -3,17 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiGetListing, apiListListings } from '../../app/features/listings/api.server.ts';
 import { browseListings, homePage, viewListing } from '../../app/features/listings/listings.server.ts';
 import { ANONYMOUS } from '../../app/features/listings/rules.ts';
-import { loadConfig } from '../../app/server/config.ts';
 import type { AppContext } from '../../app/server/context.ts';
-import { createLogger } from '../../app/server/logger.ts';
 import type { DbHandle } from '../../db/client.ts';
+import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
 
 let handle: DbHandle;
 let context: AppContext;
 beforeAll(async () => {
   handle = await createTestDb({ seeded: true });
-  context = { db: handle.db, config: loadConfig({}), logger: createLogger('silent') };
+  context = testContext(handle);
 });
 afterAll(() => handle.close());
 

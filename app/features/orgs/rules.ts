@@ -52,7 +52,6 @@ export const REGIONS = [
   '其他省份',
 ] as const;
 
-
 const id = z.coerce.number().int().min(1).max(2_147_483_647);
 
 /** The owner's actions on the settings page, told apart by `intent`. */

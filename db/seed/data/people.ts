@@ -6,6 +6,8 @@ import type { FieldCode } from './types.ts';
  * 1380000xxxx in build.ts. Organisation owners are named in organisations.ts (owner-<key>@helin-demo.cn).
  */
 export const DEMO_DOMAIN = 'helin-demo.cn';
+/** Every demo account's password (listed in README.md). Never used outside demo data. */
+export const DEMO_PASSWORD = 'helin-demo-2026';
 export const BUREAU_ADMIN_EMAIL = `admin@${DEMO_DOMAIN}`;
 export const BUREAU_REVIEWER_EMAIL = `reviewer@${DEMO_DOMAIN}`;
 

@@ -1,0 +1,133 @@
+import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useRef } from 'react';
+
+/*
+ * Form fields with their label, hint and field-level error wired for screen readers (aria-invalid,
+ * aria-describedby). Plain HTML forms: they work without JavaScript.
+ */
+
+export type FieldErrors = Record<string, string[] | undefined>;
+
+function describedBy(id: string, hint?: string, errors?: string[]) {
+  return (
+    [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ') || undefined
+  );
+}
+
+function FieldShell({
+  id,
+  label,
+  hint,
+  errors,
+  required,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+  required?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={errors?.length ? 'field field--invalid' : 'field'}>
+      <label htmlFor={id}>
+        {label}
+        {required ? (
+          <span className="field__required" aria-hidden="true">
+            {' *'}
+          </span>
+        ) : null}
+      </label>
+      {hint ? (
+        <p id={`${id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      {errors?.length ? (
+        <p id={`${id}-error`} className="field__error" role="alert">
+          {errors.join('；')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextField({
+  name,
+  label,
+  hint,
+  errors,
+  ...input
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+} & InputHTMLAttributes<HTMLInputElement>) {
+  const id = input.id ?? `f-${name}`;
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors} required={input.required}>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(id, hint, errors)}
+        {...input}
+      />
+    </FieldShell>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  hint,
+  errors,
+  options,
+  ...select
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+  options: readonly { value: string; label: string }[];
+} & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = select.id ?? `f-${name}`;
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors} required={select.required}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(id, hint, errors)}
+        {...select}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </FieldShell>
+  );
+}
+
+export function FormError({ message }: { message?: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="form-error" role="alert">
+      {message}
+    </div>
+  );
+}
+
+/**
+ * A number that changes with every new action result. Used as the `key` of password fields, so that a refused
+ * form comes back with its passwords empty also when JavaScript submitted it (the server never sends them back).
+ */
+export function useSubmissionKey(actionData: unknown): number {
+  const ref = useRef({ data: actionData, n: 0 });
+  if (ref.current.data !== actionData) ref.current = { data: actionData, n: ref.current.n + 1 };
+  return ref.current.n;
+}

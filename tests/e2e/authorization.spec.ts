@@ -1,0 +1,91 @@
+import { type APIRequestContext, expect, request as playwrightRequest, test } from '@playwright/test';
+import { signIn } from './accounts-support.ts';
+import { type Ids, MATRIX, type Outcome, ROLE_EMAIL, ROLES, type Role } from './authorization-matrix.ts';
+
+/**
+ * Every route × every role against the built server, over real HTTP with real sessions.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const contexts = new Map<Role, APIRequestContext>();
+let ids: Ids;
+
+test.beforeAll(async ({ baseURL }) => {
+  for (const role of ROLES) {
+    const ctx = await playwrightRequest.newContext({ baseURL });
+    if (role !== 'anonymous') await signIn(ctx, baseURL!, ROLE_EMAIL[role]);
+    contexts.set(role, ctx);
+  }
+  const owner = contexts.get('ownerA')!;
+  const account = await (await owner.get('/account')).text();
+  const orgA = Number(account.match(/\/orgs\/(\d+)\/settings/)?.[1]);
+  const pendingAccount = await (await contexts.get('pendingOwner')!.get('/account')).text();
+  const pendingOrg = Number(pendingAccount.match(/\/orgs\/(\d+)\/settings/)?.[1]);
+  const listing = await (await owner.get('/api/v1/listings?per_page=1')).json();
+  const invite = await owner.post(`/orgs/${orgA}/settings`, {
+    form: { intent: 'invite', email: 'matrix-invitee@example.cn', role: 'member' },
+    headers: { Origin: baseURL! },
+  });
+  const token = (await invite.text()).match(/\/invitations\/([A-Za-z0-9_-]+)/)?.[1];
+  expect(orgA).toBeGreaterThan(0);
+  expect(pendingOrg).toBeGreaterThan(0);
+  expect(token).toBeTruthy();
+  ids = { listingId: listing.data[0].id, orgA, pendingOrg, invitationToken: token! };
+});
+
+test.afterAll(async () => {
+  for (const ctx of contexts.values()) await ctx.dispose();
+});
+
+function check(
+  outcome: Outcome,
+  status: number,
+  location: string | undefined,
+  label: string,
+  isPost: boolean,
+) {
+  switch (outcome) {
+    case 'allow':
+      expect(status, label).toBe(isPost ? 400 : 200);
+      break;
+    case 'login':
+      expect(status, label).toBe(302);
+      expect(location, label).toMatch(/^\/login\?redirectTo=/);
+      break;
+    case 'away':
+      expect(status, label).toBe(302);
+      expect(location, label).not.toMatch(/^\/login/);
+      break;
+    case 'deny':
+      expect([403, 404], label).toContain(status);
+      break;
+    case 'missing':
+      expect(status, label).toBe(404);
+      break;
+  }
+}
+
+for (const [route, entry] of Object.entries(MATRIX)) {
+  test(`${route}: every role gets what the matrix says`, async ({ baseURL }) => {
+    for (const role of ROLES) {
+      const ctx = contexts.get(role)!;
+      const url = entry.url(ids);
+      const get = await ctx.get(url, { maxRedirects: 0 });
+      check(entry.expect[role], get.status(), get.headers().location, `GET ${url} as ${role}`, false);
+      if (entry.post) {
+        const post = await ctx.post(url, {
+          form: entry.post.form,
+          headers: { Origin: baseURL! },
+          maxRedirects: 0,
+        });
+        check(
+          entry.post.expect[role],
+          post.status(),
+          post.headers().location,
+          `POST ${url} as ${role}`,
+          true,
+        );
+      }
+    }
+  });
+}
