@@ -17,6 +17,8 @@ export interface Database {
   session: SessionTable;
   rate_limit: RateLimitTable;
   invitation: InvitationTable;
+  attachment: AttachmentTable;
+  notice: NoticeTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -207,6 +209,8 @@ export interface ListingTable {
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: TimestampWithDefault;
+  reminder_sent_at: Timestamp | null;
+  approved_snapshot: Record<string, unknown> | null;
 }
 
 export interface ListingFieldTable {
@@ -279,6 +283,32 @@ export interface InvitationTable {
   expires_at: Timestamp;
   accepted_at: Timestamp | null;
   revoked_at: Timestamp | null;
+}
+
+export const ATTACHMENT_MIME_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AttachmentMimeType = (typeof ATTACHMENT_MIME_TYPES)[number];
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  listing_id: number;
+  storage_name: string;
+  original_name: string;
+  mime_type: AttachmentMimeType;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number | null;
+  created_at: CreatedAt;
+}
+
+export interface NoticeTable {
+  id: Generated<string>;
+  user_id: number;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
 }
 
 export type Field = Selectable<FieldTable>;

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { unreadNotices } from '../../db/queries/notices.ts';
 import { accountOverview } from '../features/accounts/account-page.server.ts';
 import { hasPermission } from '../features/accounts/permissions.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
@@ -11,9 +12,12 @@ const a = zhCN.auth;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const principal = await requirePermission(request, context, 'read:member-area:own');
+  const notices = await unreadNotices(context.db, principal.userId);
   return {
     ...(await accountOverview(context.db, principal)),
     bureau: hasPermission(principal, 'read:bureau-area:any'),
+    canPost: hasPermission(principal, 'create:listing:own'),
+    notices: notices.map((n) => ({ ...n, created_at: n.created_at.toISOString() })),
   };
 }
 
@@ -21,7 +25,28 @@ export default function AccountPage() {
   const data = useLoaderData<typeof loader>();
   return (
     <>
-      <PageHeading title={a.accountTitle} lead={a.welcome(data.displayName)} />
+      <PageHeading title={a.accountTitle} lead={a.welcome(data.displayName)}>
+        {data.canPost ? (
+          <p className="row-links">
+            <Link className="button" to="/my/listings">
+              {zhCN.myListings.title}
+            </Link>
+          </p>
+        ) : null}
+      </PageHeading>
+      {data.notices.length ? (
+        <section className="panel" aria-labelledby="notices-heading">
+          <h2 id="notices-heading">{a.notices}</h2>
+          <ul className="plain-list">
+            {data.notices.map((n) => (
+              <li key={n.id} data-testid="notice">
+                {n.link ? <Link to={n.link}>{n.title}</Link> : <strong>{n.title}</strong>}
+                {n.body ? <p className="muted">{n.body}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <section className="panel" aria-labelledby="orgs-heading">
         <h2 id="orgs-heading">{a.myOrganisations}</h2>
         {data.organisations.length === 0 ? <p>{a.noOrganisation}</p> : null}

@@ -24,6 +24,12 @@ export default function BureauHome() {
       <PageHeading title={b.title} />
       <ul className="tile-links">
         <li>
+          <Link to="/bureau/review">
+            <strong>{zhCN.review.title}</strong>
+            <span>{zhCN.review.lead}</span>
+          </Link>
+        </li>
+        <li>
           <Link to="/bureau/organisations">
             <strong>{b.verificationTitle}</strong>
             <span>{b.pendingOrganisations(pending)}</span>

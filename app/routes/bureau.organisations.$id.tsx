@@ -86,13 +86,13 @@ export default function ReviewOrganisation() {
       </section>
       <section className="panel">
         <FormError message={failure?.formError} />
-        <Form method="post" className="form">
+        <Form method="post" className="form" noValidate>
           <input type="hidden" name="decision" value="verified" />
           <button type="submit" className="button">
             {b.verify}
           </button>
         </Form>
-        <Form method="post" className="form">
+        <Form method="post" className="form" noValidate>
           <input type="hidden" name="decision" value="rejected" />
           <TextField
             name="reason"

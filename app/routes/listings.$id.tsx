@@ -10,8 +10,8 @@ export function loader(args: LoaderFunctionArgs) {
 }
 
 export default function ListingPage() {
-  const { listing } = useLoaderData<typeof loader>();
-  return <ListingDetail listing={listing} />;
+  const { listing, attachments } = useLoaderData<typeof loader>();
+  return <ListingDetail listing={listing} attachments={attachments} />;
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>

@@ -38,6 +38,8 @@ const configSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /** How long a listing stays published after approval or renewal. */
+  LISTING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 export type Config = z.infer<typeof configSchema>;

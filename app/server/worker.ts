@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import { listingExpiryTask } from '../features/listings/expiry-task.server.ts';
 import { housekeepingTask } from './housekeeping.server.ts';
 import type { Logger } from './logger.ts';
 
@@ -69,5 +70,5 @@ export function startWorker(options: {
 
 /** Tasks registered in the loop (search indexing, mail and expiry arrive with later issues). */
 export function workerTasks(): WorkerTask[] {
-  return [housekeepingTask()];
+  return [housekeepingTask(), listingExpiryTask()];
 }

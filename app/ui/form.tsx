@@ -1,4 +1,10 @@
-import { type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useRef } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useRef,
+} from 'react';
 
 /*
  * Form fields with their label, hint and field-level error wired for screen readers (aria-invalid,
@@ -130,4 +136,78 @@ export function useSubmissionKey(actionData: unknown): number {
   const ref = useRef({ data: actionData, n: 0 });
   if (ref.current.data !== actionData) ref.current = { data: actionData, n: ref.current.n + 1 };
   return ref.current.n;
+}
+
+export function TextAreaField({
+  name,
+  label,
+  hint,
+  errors,
+  ...area
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: string[];
+} & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = area.id ?? `f-${name}`;
+  return (
+    <FieldShell id={id} label={label} hint={hint} errors={errors} required={area.required}>
+      <textarea
+        id={id}
+        name={name}
+        rows={area.rows ?? 4}
+        aria-invalid={errors?.length ? true : undefined}
+        aria-describedby={describedBy(id, hint, errors)}
+        {...area}
+      />
+    </FieldShell>
+  );
+}
+
+/** A group of checkboxes (or radios) sharing one name, in a fieldset with its legend and error. */
+export function ChoiceGroup({
+  name,
+  legend,
+  options,
+  selected,
+  errors,
+  type = 'checkbox',
+  hint,
+}: {
+  name: string;
+  legend: string;
+  options: readonly { value: string; label: string }[];
+  selected: readonly string[];
+  errors?: string[];
+  type?: 'checkbox' | 'radio';
+  hint?: string;
+}) {
+  const id = `g-${name}`;
+  return (
+    <fieldset
+      className={errors?.length ? 'choice-group field--invalid' : 'choice-group'}
+      aria-describedby={describedBy(id, hint, errors)}
+    >
+      <legend>{legend}</legend>
+      {hint ? (
+        <p id={`${id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      <div className="choice-group__options">
+        {options.map((o) => (
+          <label key={o.value} className="choice">
+            <input type={type} name={name} value={o.value} defaultChecked={selected.includes(o.value)} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {errors?.length ? (
+        <p id={`${id}-error`} className="field__error" role="alert">
+          {errors.join('；')}
+        </p>
+      ) : null}
+    </fieldset>
+  );
 }

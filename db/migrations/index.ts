@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as coreRecords from './2026-11-26T0900-core-records.ts';
 import * as fieldTaxonomy from './2026-11-26T0910-field-taxonomy.ts';
 import * as accounts from './2026-11-26T1000-accounts.ts';
+import * as listingLifecycle from './2026-11-26T1100-listing-lifecycle.ts';
 
 /**
  * Every migration, registered explicitly (no directory scan: works inside the Vite bundle, under
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0900-core-records': coreRecords,
   '2026-11-26T0910-field-taxonomy': fieldTaxonomy,
   '2026-11-26T1000-accounts': accounts,
+  '2026-11-26T1100-listing-lifecycle': listingLifecycle,
 };

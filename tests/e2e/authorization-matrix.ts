@@ -24,6 +24,9 @@ export interface Ids {
   orgA: number;
   invitationToken: string;
   pendingOrg: number;
+  /** A public, published listing of organisation A, with one attachment uploaded by its owner. */
+  listingOfA: number;
+  attachmentOfA: number;
 }
 
 export interface RouteEntry {
@@ -45,6 +48,9 @@ const only = (allowed: Role[], otherwise: Outcome = 'deny'): Record<Role, Outcom
   anonymous: 'login',
   ...Object.fromEntries(allowed.map((r) => [r, 'allow' as const])),
 });
+
+/** Members of a verified organisation (the bureau and the managers' agencies are verified organisations too). */
+const POSTERS: Role[] = ['memberA', 'ownerA', 'ownerB', 'manager', 'reviewer', 'admin'];
 
 export const MATRIX: Record<string, RouteEntry> = {
   _index: { url: () => '/', expect: everyone('allow') },
@@ -96,6 +102,31 @@ export const MATRIX: Record<string, RouteEntry> = {
     post: { form: { intent: 'disable' }, expect: only(['admin']) },
   },
   'bureau.audit': { url: () => '/bureau/audit', expect: only(['admin']) },
+  'my.listings._index': {
+    url: () => '/my/listings',
+    expect: signedIn('allow'),
+    post: { form: { intent: 'submit', id: 'abc' }, expect: only(POSTERS) },
+  },
+  'my.listings.new': {
+    url: () => '/my/listings/new?kind=demand',
+    expect: only(POSTERS),
+    post: { form: { title: '' }, expect: only(POSTERS) },
+  },
+  'my.listings.$id': {
+    url: (ids) => `/my/listings/${ids.listingOfA}`,
+    expect: only(['memberA', 'ownerA']),
+    post: { form: { intent: 'save' }, expect: only(['memberA', 'ownerA']) },
+  },
+  'bureau.review._index': { url: () => '/bureau/review', expect: only(['reviewer', 'admin']) },
+  'bureau.review.$id': {
+    url: (ids) => `/bureau/review/${ids.listingOfA}`,
+    expect: only(['reviewer', 'admin']),
+    post: { form: { intent: 'nothing' }, expect: only(['reviewer', 'admin']) },
+  },
+  'listings.$id.attachments.$attachmentId': {
+    url: (ids) => `/listings/${ids.listingOfA}/attachments/${ids.attachmentOfA}`,
+    expect: everyone('allow'),
+  },
 };
 
 /** Demo accounts for each signed-in role (password: db/seed/data/people.ts DEMO_PASSWORD). */

@@ -7,6 +7,9 @@ import { type Ids, MATRIX, type Outcome, ROLE_EMAIL, ROLES, type Role } from './
  */
 test.describe.configure({ mode: 'serial' });
 
+const TINY_PDF =
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+
 const contexts = new Map<Role, APIRequestContext>();
 let ids: Ids;
 
@@ -30,7 +33,34 @@ test.beforeAll(async ({ baseURL }) => {
   expect(orgA).toBeGreaterThan(0);
   expect(pendingOrg).toBeGreaterThan(0);
   expect(token).toBeTruthy();
-  ids = { listingId: listing.data[0].id, orgA, pendingOrg, invitationToken: token! };
+
+  // A public, published listing of organisation A, and an attachment its owner uploads.
+  const mine = await (await owner.get('/my/listings')).text();
+  let listingOfA = 0;
+  for (const [, id] of mine.matchAll(/data-testid="my-listing-(\d+)"/g)) {
+    const api = await owner.get(`/api/v1/listings/${id}`);
+    if (api.ok() && (await api.json()).data.confidentiality === 'public') {
+      listingOfA = Number(id);
+      break;
+    }
+  }
+  expect(listingOfA).toBeGreaterThan(0);
+  const upload = await owner.post(`/my/listings/${listingOfA}`, {
+    multipart: { file: { name: '说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from(TINY_PDF) } },
+    headers: { Origin: baseURL! },
+  });
+  expect(upload.status()).toBe(200);
+  const page = await (await owner.get(`/my/listings/${listingOfA}`)).text();
+  const attachmentOfA = Number(page.match(new RegExp(`/listings/${listingOfA}/attachments/(\\d+)`))?.[1]);
+  expect(attachmentOfA).toBeGreaterThan(0);
+  ids = {
+    listingId: listing.data[0].id,
+    orgA,
+    pendingOrg,
+    invitationToken: token!,
+    listingOfA,
+    attachmentOfA,
+  };
 });
 
 test.afterAll(async () => {

@@ -1,9 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import type { ListingKind } from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
+import { getPrincipal } from '../../server/auth.server.ts';
 import { badRequest, notFound } from '../../server/responses.ts';
+import { listAttachments } from '../attachments/attachments.server.ts';
+import { viewerOf } from './access.server.ts';
 import { kindIndex, UnknownFieldError, viewListing } from './listings.server.ts';
-import { ANONYMOUS, indexQuerySchema, listingIdSchema, PAGE_SIZE, searchParamsObject } from './rules.ts';
+import { indexQuerySchema, listingIdSchema, PAGE_SIZE, searchParamsObject } from './rules.ts';
 
 /** Loaders of the HTML listing pages: parse the URL with zod, call the use case, map errors to 400/404. */
 
@@ -17,7 +20,7 @@ export async function loadKindIndex(kind: ListingKind, { request, context }: Loa
       fieldCode: parsed.data.field,
       page: parsed.data.page,
       perPage: PAGE_SIZE,
-      viewer: ANONYMOUS,
+      viewer: viewerOf(await getPrincipal(request, context)),
     });
   } catch (error) {
     if (error instanceof UnknownFieldError) throw notFound(zhCN.api.unknownField);
@@ -25,10 +28,19 @@ export async function loadKindIndex(kind: ListingKind, { request, context }: Loa
   }
 }
 
-export async function loadListingPage({ params, context }: LoaderFunctionArgs) {
+export async function loadListingPage({ request, params, context }: LoaderFunctionArgs) {
   const id = listingIdSchema.safeParse(params.id);
   if (!id.success) throw notFound(zhCN.errors.listingNotFound);
-  const listing = await viewListing(context.db, id.data, ANONYMOUS);
+  const principal = await getPrincipal(request, context);
+  const listing = await viewListing(context.db, id.data, viewerOf(principal));
   if (!listing) throw notFound(zhCN.errors.listingNotFound);
-  return { listing };
+  const attachments = listing.detail ? await listAttachments(context.db, id.data) : [];
+  return {
+    listing,
+    attachments: attachments.map((a) => ({
+      id: a.id,
+      name: a.original_name,
+      sizeKb: Math.ceil(a.size_bytes / 1024),
+    })),
+  };
 }

@@ -79,7 +79,13 @@ function Bullets({ items }: { items: string[] }) {
   ) : null;
 }
 
-export function ListingDetail({ listing: l }: { listing: PublicListingDetail }) {
+export function ListingDetail({
+  listing: l,
+  attachments = [],
+}: {
+  listing: PublicListingDetail;
+  attachments?: { id: number; name: string; sizeKb: number }[];
+}) {
   const d = l.detail;
   return (
     <article className="listing-detail">
@@ -124,7 +130,21 @@ export function ListingDetail({ listing: l }: { listing: PublicListingDetail }) 
                 ])}
               />
             </section>
-          ) : (
+          ) : null}
+          {d && attachments.length ? (
+            <section aria-labelledby="attachments-heading">
+              <h2 id="attachments-heading">{zhCN.attachments.list}</h2>
+              <ul>
+                {attachments.map((a) => (
+                  <li key={a.id}>
+                    <a href={`/listings/${l.id}/attachments/${a.id}`}>{a.name}</a>{' '}
+                    <span className="muted">{a.sizeKb} KB</span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {d ? null : (
             <p className="notice" role="note">
               {zhCN.detail.restricted[l.confidentiality === 'staff' ? 'staff' : 'members']}
             </p>
