@@ -11,6 +11,7 @@ import compression from 'compression';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { prepareSearch } from './app/features/search/search.server.ts';
 import { zhCN } from './app/i18n/zh-CN.ts';
 import { ConfigError, loadConfig, secureCookies } from './app/server/config.ts';
 import type { AppContext } from './app/server/context.ts';
@@ -35,6 +36,12 @@ const logger = createLogger(config.LOG_LEVEL);
 const bootStarted = Date.now();
 const dbHandle = await prepareDatabase(config, logger).catch((error: unknown) => {
   logger.fatal({ err: error }, 'database could not be prepared');
+  process.exit(1);
+});
+
+const search = await prepareSearch(dbHandle.db, config, logger).catch(async (error: unknown) => {
+  logger.fatal({ err: error }, 'search engine could not be prepared');
+  await dbHandle.close();
   process.exit(1);
 });
 
@@ -137,6 +144,7 @@ app.all(
       db: dbHandle.db,
       config,
       logger,
+      search,
       clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
       cspNonce: res.locals.cspNonce as string,
     }),
@@ -145,6 +153,7 @@ app.all(
 
 const worker = startWorker({
   db: dbHandle.db,
+  search,
   logger: logger.child({ part: 'worker' }),
   tasks: workerTasks(),
   intervalMs: config.WORKER_INTERVAL_MS,

@@ -1,11 +1,12 @@
 // Sums passed / failed tests of every suite and prints "N passed, N failed" as the last line.
-// Arguments: name:json:<vitest json> | name:pw:<playwright json> | name:<passed>:<failed>
+// Arguments: name:json:<vitest json>:<exit code> | name:pw:<playwright json>:<exit code> | name:<passed>:<failed>
+// A suite whose command failed without a failed test (an unhandled error, a crash) counts one failure.
 import fs from 'node:fs';
 
 let passed = 0;
 let failed = 0;
 for (const arg of process.argv.slice(2)) {
-  const [name, kind, file] = arg.split(':');
+  const [name, kind, file, rc] = arg.split(':');
   let p = 0;
   let f = 0;
   if (kind === 'json' || kind === 'pw') {
@@ -22,6 +23,7 @@ for (const arg of process.argv.slice(2)) {
         if ((report.errors ?? []).length > 0 && f === 0) f = 1;
       }
     }
+    if (rc !== undefined && rc !== '0' && f === 0) f = 1;
   } else {
     p = Number(kind);
     f = Number(file);

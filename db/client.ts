@@ -50,6 +50,9 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
       statement_timeout: 30_000,
       connectionTimeoutMillis: 10_000,
     });
+    // An idle client whose connection the server ends (restart, DROP DATABASE … WITH (FORCE)) emits 'error';
+    // the pool drops that client and the next query gets a fresh one. Without a listener Node would crash.
+    pool.on('error', () => {});
     return wrap(pool, 'postgres', async () => {});
   }
   if ('pglite' in options) {

@@ -19,6 +19,8 @@ export interface Database {
   invitation: InvitationTable;
   attachment: AttachmentTable;
   notice: NoticeTable;
+  search_document: SearchDocumentTable;
+  search_term: SearchTermTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -309,6 +311,27 @@ export interface NoticeTable {
   link: string | null;
   created_at: CreatedAt;
   read_at: Timestamp | null;
+}
+
+/** The embedded search engine's derived tables (search/postgres.ts). */
+export interface SearchDocumentTable {
+  listing_id: number;
+  kind: ListingKind;
+  doc: Record<string, unknown>;
+  tsv: string;
+  field_codes: string[];
+  region: string;
+  trl: number | null;
+  modes: string[];
+  amount_wan: Numeric | null;
+  published_at: Timestamp;
+  expires_at: Timestamp;
+  indexed_at: TimestampWithDefault;
+}
+
+export interface SearchTermTable {
+  term: string;
+  docs: Generated<number>;
 }
 
 export type Field = Selectable<FieldTable>;

@@ -18,7 +18,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   WORKER: z.enum(['on', 'off']).default('on'),
-  WORKER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(500),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** The site's own origin (https://kjcg.helin.gov.cn); CSRF checks compare Origin with it. Default: the Host. */
   PUBLIC_ORIGIN: z.url().optional(),
@@ -38,6 +38,13 @@ const configSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
+  /** Meilisearch (production search engine); unset: the embedded engine inside PostgreSQL. */
+  MEILI_URL: z.url().optional(),
+  MEILI_API_KEY: z.string().min(1).optional(),
+  MEILI_INDEX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/)
+    .default('listings'),
   /** How long a listing stays published after approval or renewal. */
   LISTING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { SearchEngine } from '../../search/engine.ts';
 import { listingExpiryTask } from '../features/listings/expiry-task.server.ts';
+import { searchIndexerTask } from '../features/search/indexer-task.server.ts';
 import { housekeepingTask } from './housekeeping.server.ts';
 import type { Logger } from './logger.ts';
 
@@ -13,7 +15,7 @@ import type { Logger } from './logger.ts';
 export interface WorkerTask {
   name: string;
   /** Does one bounded batch of work; returns how many items it handled (0 = idle). */
-  run(ctx: { db: Kysely<Database>; logger: Logger; now: Date }): Promise<number>;
+  run(ctx: { db: Kysely<Database>; search: SearchEngine; logger: Logger; now: Date }): Promise<number>;
 }
 
 export interface Worker {
@@ -25,11 +27,12 @@ export interface Worker {
 
 export function startWorker(options: {
   db: Kysely<Database>;
+  search: SearchEngine;
   logger: Logger;
   tasks: WorkerTask[];
   intervalMs: number;
 }): Worker {
-  const { db, logger, tasks, intervalMs } = options;
+  const { db, search, logger, tasks, intervalMs } = options;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<number> = Promise.resolve(0);
@@ -38,7 +41,7 @@ export function startWorker(options: {
     let handled = 0;
     for (const task of tasks) {
       try {
-        handled += await task.run({ db, logger, now: new Date() });
+        handled += await task.run({ db, search, logger, now: new Date() });
       } catch (error) {
         logger.error({ err: error, task: task.name }, 'worker task failed');
       }
@@ -70,5 +73,5 @@ export function startWorker(options: {
 
 /** Tasks registered in the loop (search indexing, mail and expiry arrive with later issues). */
 export function workerTasks(): WorkerTask[] {
-  return [housekeepingTask(), listingExpiryTask()];
+  return [searchIndexerTask(), listingExpiryTask(), housekeepingTask()];
 }

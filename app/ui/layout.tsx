@@ -23,6 +23,16 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
           <span className="brand__name">{zhCN.site.shortName}</span>
           <span className="brand__node">{zhCN.site.node}</span>
         </a>
+        {/* biome-ignore lint/a11y/useSemanticElements: <search> is not in React 18's element types; the role says the same. */}
+        <form method="get" action="/search" role="search" className="header-search">
+          <label htmlFor="header-q" className="visually-hidden">
+            {zhCN.search.label}
+          </label>
+          <input id="header-q" type="search" name="q" maxLength={200} placeholder={zhCN.search.placeholder} />
+          <button type="submit" className="button button--small">
+            {zhCN.search.submit}
+          </button>
+        </form>
         <nav aria-label={zhCN.site.menu} className="site-nav">
           <ul>
             {NAV.map((item) => (

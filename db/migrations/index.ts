@@ -3,6 +3,7 @@ import * as coreRecords from './2026-11-26T0900-core-records.ts';
 import * as fieldTaxonomy from './2026-11-26T0910-field-taxonomy.ts';
 import * as accounts from './2026-11-26T1000-accounts.ts';
 import * as listingLifecycle from './2026-11-26T1100-listing-lifecycle.ts';
+import * as search from './2026-11-26T1200-search.ts';
 
 /**
  * Every migration, registered explicitly (no directory scan: works inside the Vite bundle, under
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T0910-field-taxonomy': fieldTaxonomy,
   '2026-11-26T1000-accounts': accounts,
   '2026-11-26T1100-listing-lifecycle': listingLifecycle,
+  '2026-11-26T1200-search': search,
 };

@@ -123,6 +123,8 @@ export const MATRIX: Record<string, RouteEntry> = {
     expect: only(['reviewer', 'admin']),
     post: { form: { intent: 'nothing' }, expect: only(['reviewer', 'admin']) },
   },
+  search: { url: () => '/search?q=乳', expect: everyone('allow') },
+  'api.v1.search': { url: () => '/api/v1/search?q=乳', expect: everyone('allow') },
   'listings.$id.attachments.$attachmentId': {
     url: (ids) => `/listings/${ids.listingOfA}/attachments/${ids.attachmentOfA}`,
     expect: everyone('allow'),

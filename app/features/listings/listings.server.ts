@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findFieldByCode, listFieldsWithCounts } from '../../../db/queries/fields.ts';
+import { findFieldByCode } from '../../../db/queries/fields.ts';
 import { countLiveByKind, getLiveListing, listLiveListings } from '../../../db/queries/listings.ts';
 import type { Database, ListingKind } from '../../../db/schema.ts';
 import { type ListingViewer, pageCount, toPublicDetail, toPublicSummary } from './rules.ts';
@@ -30,18 +30,6 @@ export async function browseListings(
     total,
     pages: pageCount(total, input.perPage),
   };
-}
-
-export async function kindIndex(
-  db: Kysely<Database>,
-  input: { kind: ListingKind; fieldCode?: string; page: number; perPage: number; viewer: ListingViewer },
-  now = new Date(),
-) {
-  const [result, fields] = await Promise.all([
-    browseListings(db, input, now),
-    listFieldsWithCounts(db, { kind: input.kind, now }),
-  ]);
-  return { ...result, fields, fieldCode: input.fieldCode ?? null };
 }
 
 export async function viewListing(db: Kysely<Database>, id: number, viewer: ListingViewer, now = new Date()) {

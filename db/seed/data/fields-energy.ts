@@ -373,7 +373,7 @@ export const hydrogen: FieldMaterial = {
       type: 'research',
       problem: '风光直供时功率波动大，现有碱性电解槽最低负荷仅40%，频繁启停影响寿命',
       targets: '负荷调节范围10%–110%；冷启动时间≤30分钟；氢中氧含量≤0.2%',
-      keywords: '碱性电解槽、宽功率、风光制氢、绿氢',
+      keywords: '碱性电解槽、宽功率、风光制氢、绿氢、green hydrogen',
     },
     {
       title: 'PEM电解槽质子交换膜国产化替代需求',
@@ -381,7 +381,7 @@ export const hydrogen: FieldMaterial = {
       type: 'product',
       problem: '进口质子交换膜价格高、供货周期长达6个月，制约PEM电解槽量产',
       targets: '质子传导率≥0.1 S/cm；耐久性≥20000小时；成本降低40%',
-      keywords: 'PEM、质子交换膜、国产替代、电解水',
+      keywords: 'PEM、质子交换膜、国产替代、电解水、hydrogen',
       also: 'new-materials',
     },
     {

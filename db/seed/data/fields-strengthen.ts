@@ -116,7 +116,7 @@ export const dairy: FieldMaterial = {
       type: 'know_how',
       intro: '基于中国母乳脂肪酸组成数据库，建立OPO结构脂与乳脂、植物油的复配模型',
       points: 'sn-2位棕榈酸占比达到52%以上；批间脂肪酸组成偏差≤3%',
-      keywords: 'OPO结构脂、婴配粉、母乳化、脂肪酸',
+      keywords: 'OPO结构脂、婴配粉、羊乳粉、母乳化、脂肪酸',
       trl: 7,
     },
     {

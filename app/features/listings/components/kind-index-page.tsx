@@ -3,8 +3,8 @@ import type { ListingKind } from '../../../../db/schema.ts';
 import { zhCN } from '../../../i18n/zh-CN.ts';
 import { PageHeading } from '../../../ui/layout.tsx';
 import { Pagination } from '../../../ui/pagination.tsx';
+import { HitCard } from '../../search/components/hit-card.tsx';
 import type { loadKindIndex } from '../pages.server.ts';
-import { ListingCard } from './listing-card.tsx';
 
 /** The index page of one kind: field filter (a plain GET form), the list, pagination. */
 export function KindIndexPage({ kind }: { kind: ListingKind }) {
@@ -36,7 +36,7 @@ export function KindIndexPage({ kind }: { kind: ListingKind }) {
       ) : (
         <div className="listing-list">
           {data.items.map((item) => (
-            <ListingCard key={item.id} item={item} />
+            <HitCard key={item.id} hit={item} showKind={false} />
           ))}
         </div>
       )}
