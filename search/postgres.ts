@@ -190,7 +190,9 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
       const where = filters(query);
       const tsq = parsed.tsquery;
       if (tsq) where.push(sql`d.tsv @@ ${tsq}::tsquery`);
-      const rank = tsq ? sql`ts_rank_cd(${RANK_WEIGHTS}::float4[], d.tsv, ${tsq}::tsquery)` : sql`0`;
+      // Ranking reads every match's tsvector: only when the order needs it.
+      const byRelevance = tsq !== null && query.sort === 'relevance';
+      const rank = byRelevance ? sql`ts_rank_cd(${RANK_WEIGHTS}::float4[], d.tsv, ${tsq}::tsquery)` : sql`0`;
       const order =
         query.sort === 'newest' || (!tsq && query.sort === 'relevance')
           ? sql`published_at desc, listing_id desc`
@@ -208,15 +210,19 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
         mode: Record<string, number> | null;
       }>`
         with matched as materialized (
-          select d.listing_id, d.kind, d.doc, d.field_codes, d.region, d.trl, d.modes, d.amount_wan,
+          -- Narrow rows only (no document body): facets and the total read every match.
+          select d.listing_id, d.kind, d.field_codes, d.region, d.trl, d.modes, d.amount_wan,
                  d.published_at, ${rank} as rank
           from search_document d
           where ${sql.join(where, sql` and `)}
+        ), page as (
+          select listing_id, published_at, amount_wan, rank
+          from matched order by ${order} limit ${query.perPage} offset ${offset}
         )
         select
           (select count(*)::int from matched) as total,
-          (select jsonb_agg(jsonb_build_object('doc', h.doc)) from (
-             select doc from matched order by ${order} limit ${query.perPage} offset ${offset}) h) as hits,
+          (select jsonb_agg(jsonb_build_object('doc', x.doc) order by ${order})
+             from (select page.*, s.doc from page join search_document s using (listing_id)) x) as hits,
           (select jsonb_object_agg(k, n) from (select kind as k, count(*) as n from matched group by 1) x) as kind,
           (select jsonb_object_agg(k, n) from (
              select unnest(field_codes) as k, count(*) as n from matched group by 1) x) as field,
