@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { LISTING_KINDS } from '../../db/schema.ts';
-import { ListingCard } from '../features/listings/components/listing-card.tsx';
 import { homePage } from '../features/listings/listings.server.ts';
-import { ANONYMOUS, KIND_SEGMENT } from '../features/listings/rules.ts';
+import { KIND_SEGMENT } from '../features/listings/rules.ts';
+import { HitCard } from '../features/search/components/hit-card.tsx';
 import { zhCN } from '../i18n/zh-CN.ts';
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return homePage(context.db, ANONYMOUS);
+  return homePage(context.db, context.search);
 }
 
 export default function Home() {
@@ -35,7 +35,7 @@ export default function Home() {
         <h2 id="newest-heading">{zhCN.home.newest}</h2>
         <div className="listing-grid">
           {newest.map((item) => (
-            <ListingCard key={item.id} item={item} showKind />
+            <HitCard key={item.id} hit={item} />
           ))}
         </div>
       </section>

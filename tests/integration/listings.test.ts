@@ -5,6 +5,7 @@ import { browseListings, homePage, viewListing } from '../../app/features/listin
 import { ANONYMOUS } from '../../app/features/listings/rules.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import type { DbHandle } from '../../db/client.ts';
+import { reindexAll } from '../../search/indexer.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
 
@@ -89,7 +90,8 @@ describe('browsing published listings', () => {
   });
 
   it('home page counts match the database', async () => {
-    const home = await homePage(handle.db, ANONYMOUS);
+    await reindexAll(handle.db, context.search);
+    const home = await homePage(handle.db, context.search);
     expect(home.counts).toEqual({
       demand: await liveCount('demand'),
       achievement: await liveCount('achievement'),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { findFieldByCode } from '../../../db/queries/fields.ts';
 import { countLiveByKind, getLiveListing, listLiveListings } from '../../../db/queries/listings.ts';
 import type { Database, ListingKind } from '../../../db/schema.ts';
+import type { SearchEngine } from '../../../search/engine.ts';
 import { type ListingViewer, pageCount, toPublicDetail, toPublicSummary } from './rules.ts';
 
 /** Use cases behind the public listing pages and the read-only API. Returns plain data. */
@@ -37,10 +38,11 @@ export async function viewListing(db: Kysely<Database>, id: number, viewer: List
   return row ? toPublicDetail(row, viewer) : undefined;
 }
 
-export async function homePage(db: Kysely<Database>, viewer: ListingViewer, now = new Date()) {
+/** The home page: live counts per kind (exact, from the listing table) and the newest listings (search engine). */
+export async function homePage(db: Kysely<Database>, search: SearchEngine, now = new Date()) {
   const [counts, newest] = await Promise.all([
     countLiveByKind(db, now),
-    listLiveListings(db, { page: 1, perPage: 9, now }),
+    search.search({ q: '', sort: 'newest', page: 1, perPage: 9 }),
   ]);
-  return { counts, newest: newest.items.map((row) => toPublicSummary(row, viewer)) };
+  return { counts, newest: newest.hits };
 }
