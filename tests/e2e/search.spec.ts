@@ -52,10 +52,12 @@ test('facets narrow the result, chips remove filters, and a bad parameter is a 4
   );
   await page.locator('.facet').filter({ hasText: '类型' }).getByRole('link').first().click();
   await expect(page).toHaveURL(/kind=/);
-  const narrowed = Number(
-    (await page.locator('.search-results__summary').textContent())?.match(/共找到 (\d+)/)?.[1],
-  );
-  expect(narrowed).toBeLessThan(total);
+  // The URL can change a moment before the new result is on the page: wait for the number to change.
+  await expect
+    .poll(async () =>
+      Number((await page.locator('.search-results__summary').textContent())?.match(/共找到 (\d+)/)?.[1]),
+    )
+    .toBeLessThan(total);
   await page.locator('.chip').first().click();
   await expect(page).not.toHaveURL(/kind=/);
 
