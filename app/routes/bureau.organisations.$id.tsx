@@ -2,11 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { decideVerification, organisationForReview } from '../features/bureau/bureau.server.ts';
 import { verificationDecisionSchema } from '../features/bureau/rules.ts';
-import { listingIdSchema } from '../features/listings/rules.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requirePermission } from '../server/auth.server.ts';
 import { formFailure, formObject, parseWith } from '../server/forms.server.ts';
-import { notFound } from '../server/responses.ts';
+import { notFound, requireIdParam } from '../server/responses.ts';
 import { FormError, TextField } from '../ui/form.tsx';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
@@ -14,22 +13,16 @@ import { pageTitle } from '../ui/meta.ts';
 const b = zhCN.bureau;
 const a = zhCN.auth;
 
-function orgId(raw: string | undefined): number {
-  const id = listingIdSchema.safeParse(raw);
-  if (!id.success) throw notFound();
-  return id.data;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, 'verify:organisation:any');
-  const review = await organisationForReview(context.db, orgId(params.id));
+  const review = await organisationForReview(context.db, requireIdParam(params.id));
   if (!review) throw notFound();
   return review;
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const principal = await requirePermission(request, context, 'verify:organisation:any');
-  const id = orgId(params.id);
+  const id = requireIdParam(params.id);
   const values = await formObject(request);
   const parsed = parseWith(verificationDecisionSchema, values);
   if (!parsed.ok) return formFailure(400, values, { fieldErrors: parsed.fieldErrors });

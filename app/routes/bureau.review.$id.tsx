@@ -5,11 +5,10 @@ import { z } from 'zod';
 import { listAttachments } from '../features/attachments/attachments.server.ts';
 import { CompletenessPanel } from '../features/listings/components/listing-form.tsx';
 import { reviewItem, transitionListing } from '../features/listings/manage.server.ts';
-import { parseId } from '../features/listings/owner-pages.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requirePermission } from '../server/auth.server.ts';
 import { formFailure, formObject } from '../server/forms.server.ts';
-import { notFound } from '../server/responses.ts';
+import { notFound, requireIdParam } from '../server/responses.ts';
 import { TextAreaField } from '../ui/form.tsx';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
@@ -20,7 +19,7 @@ const decision = z.object({ intent: z.enum(['approve', 'reject']), reason: z.str
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, 'review:listing:any');
-  const id = parseId(params.id);
+  const id = requireIdParam(params.id);
   const item = await reviewItem(context.db, id);
   if (!item) throw notFound();
   const { row } = item;
@@ -48,7 +47,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const principal = await requirePermission(request, context, 'review:listing:any');
-  const id = parseId(params.id);
+  const id = requireIdParam(params.id);
   const form = await formObject(request);
   const parsed = decision.safeParse(form);
   if (!parsed.success) return formFailure(400, form, { formError: f.errors.notAllowed });

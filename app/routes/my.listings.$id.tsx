@@ -19,11 +19,11 @@ import { ListingForm } from '../features/listings/components/listing-form.tsx';
 import { collectFormValues, toFormValues } from '../features/listings/form.ts';
 import { ownerActions } from '../features/listings/lifecycle.ts';
 import { deleteDraft, ownListing } from '../features/listings/manage.server.ts';
-import { handleEdit, handleOwnerAction, parseId } from '../features/listings/owner-pages.server.ts';
+import { handleEdit, handleOwnerAction } from '../features/listings/owner-pages.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requirePermission } from '../server/auth.server.ts';
 import { formFailure } from '../server/forms.server.ts';
-import { notFound } from '../server/responses.ts';
+import { notFound, requireIdParam } from '../server/responses.ts';
 import { formatDate, formatDateTime } from '../ui/format.ts';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
@@ -33,7 +33,7 @@ const lc = zhCN.lifecycle;
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const principal = await requirePermission(request, context, 'read:member-area:own');
-  const id = parseId(params.id);
+  const id = requireIdParam(params.id);
   const listing = await ownListing(context.db, principal, id);
   if (!listing) throw notFound();
   const codes = listing.fields.map((f) => f.code);
@@ -61,7 +61,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { request, params, context } = args;
   const principal = await requirePermission(request, context, 'create:listing:own');
-  const id = parseId(params.id);
+  const id = requireIdParam(params.id);
   const listing = await ownListing(context.db, principal, id);
   if (!listing) throw notFound();
 

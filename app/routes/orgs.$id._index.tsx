@@ -1,9 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listingIdSchema } from '../features/listings/rules.ts';
 import { publicProfile } from '../features/orgs/orgs.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
-import { notFound } from '../server/responses.ts';
+import { notFound, requireIdParam } from '../server/responses.ts';
 import { formatDateIso } from '../ui/format.ts';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
@@ -12,9 +11,7 @@ const o = zhCN.orgs;
 
 /** Public profile of a verified organisation (others: 404). */
 export async function loader({ params, context }: LoaderFunctionArgs) {
-  const id = listingIdSchema.safeParse(params.id);
-  if (!id.success) throw notFound();
-  const profile = await publicProfile(context.db, id.data);
+  const profile = await publicProfile(context.db, requireIdParam(params.id));
   if (!profile) throw notFound();
   return { profile };
 }

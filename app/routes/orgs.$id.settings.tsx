@@ -2,13 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { data } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { MEMBERSHIP_ROLES } from '../../db/schema.ts';
-import { listingIdSchema } from '../features/listings/rules.ts';
 import { changeSettings, settingsFor } from '../features/orgs/orgs.server.ts';
 import { settingsChangeSchema } from '../features/orgs/rules.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { deny, requirePermission } from '../server/auth.server.ts';
 import { formFailure, formObject, parseWith } from '../server/forms.server.ts';
-import { notFound } from '../server/responses.ts';
+import { requireIdParam } from '../server/responses.ts';
 import { FormError, SelectField, TextField } from '../ui/form.tsx';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
@@ -16,15 +15,9 @@ import { pageTitle } from '../ui/meta.ts';
 const o = zhCN.orgs;
 const a = zhCN.auth;
 
-function organisationId(raw: string | undefined): number {
-  const id = listingIdSchema.safeParse(raw);
-  if (!id.success) throw notFound();
-  return id.data;
-}
-
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const principal = await requirePermission(request, context, 'read:organisation-settings:own');
-  const id = organisationId(params.id);
+  const id = requireIdParam(params.id);
   // Object-level check: found only when the principal is an active member of this organisation.
   const settings = await settingsFor(context.db, id, principal);
   if (!settings) {
@@ -43,7 +36,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const principal = await requirePermission(request, context, 'update:organisation-settings:own');
-  const id = organisationId(params.id);
+  const id = requireIdParam(params.id);
   // Object-level check before anything else: only an owner of this organisation gets further.
   const settings = await settingsFor(context.db, id, principal);
   if (settings?.org.my_role !== 'owner') {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { zhCN } from '../i18n/zh-CN.ts';
 
 /** Field-level messages from a zod error: { per_page: ['每页条数须在 1 到 100 之间'] }. */
@@ -23,4 +23,13 @@ export function badRequest(message: string): Response {
 /** JSON API error body: { error: { message, fields? } }. */
 export function jsonError(status: number, message: string, fields?: Record<string, string[]>): Response {
   return Response.json({ error: fields ? { message, fields } : { message } }, { status });
+}
+
+/** A route's numeric id parameter (a database integer), or a 404: a malformed id names nothing. */
+export const idParamSchema = z.coerce.number().int().min(1).max(2_147_483_647);
+
+export function requireIdParam(raw: string | undefined, message?: string): number {
+  const id = idParamSchema.safeParse(raw);
+  if (!id.success) throw notFound(message);
+  return id.data;
 }

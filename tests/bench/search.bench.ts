@@ -484,6 +484,21 @@ async function openDatabase(): Promise<{ handle: DbHandle; cleanup: () => void; 
   };
 }
 
+/** The commit measured, and whether the engine's files differ from it. */
+function gitInfo(): { commit: string; search_dirty: boolean } | null {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+    return {
+      commit: git('rev-parse', '--short', 'HEAD'),
+      search_dirty: git('status', '--porcelain', 'search') !== '',
+    };
+  } catch {
+    return null;
+  }
+}
+
+const loadStart = os.loadavg().map((x) => round(x));
+
 async function main() {
   const now = new Date();
   out(`Search benchmark: N=${N}, ${os.cpus().length} CPUs, Node ${process.version}`);
@@ -600,7 +615,10 @@ async function main() {
         cpu_model: os.cpus()[0]?.model ?? 'unknown',
         total_memory_mb: Math.round(os.totalmem() / 1048576),
         node: process.version,
+        load_avg_start: loadStart,
+        load_avg_end: os.loadavg().map((x) => round(x)),
       },
+      git: gitInfo(),
       engine: engine.name,
       database: handle.kind,
       n: N,
@@ -684,7 +702,16 @@ function documentFrequencies(stats: GenerateStats, records: QueryRecord[]) {
 
 type BenchResult = {
   date: string;
-  machine: { os: string; cpus: number; cpu_model: string; total_memory_mb: number; node: string };
+  machine: {
+    os: string;
+    cpus: number;
+    cpu_model: string;
+    total_memory_mb: number;
+    node: string;
+    load_avg_start: number[];
+    load_avg_end: number[];
+  };
+  git: { commit: string; search_dirty: boolean } | null;
   engine: string;
   database: string;
   n: number;
@@ -710,6 +737,7 @@ type BenchResult = {
 function printTable(r: BenchResult) {
   out('');
   out(`N=${r.n}  database=${r.database}  engine=${r.engine}  cpus=${r.machine.cpus}  node=${r.machine.node}`);
+  out(`load average ${r.machine.load_avg_start.join(' ')} → ${r.machine.load_avg_end.join(' ')}`);
   out(`generate ${r.generate_s} s, reindex ${r.reindex_s} s (${r.indexed_count} documents)`);
   out('');
   out('class      queries    p50 ms    p95 ms    p99 ms    max ms');
@@ -754,7 +782,9 @@ function markdownBlock(r: BenchResult): string {
     `${r.date.slice(0, 10)}; N = ${r.n.toLocaleString('en')} listings; engine \`${r.engine}\`; database ${dbName}` +
       `${r.analyzed ? ' (ANALYZE after the reindex)' : ''}; ${r.machine.cpus} CPUs (${r.machine.cpu_model}), ` +
       `${r.machine.os}, Node ${r.machine.node}. ${r.queries.count} queries after ${r.queries.warmup} warm-up ` +
-      `queries, facets requested with every query, one query at a time.`,
+      'queries, facets requested with every query, one query at a time. ' +
+      `Load average at start ${r.machine.load_avg_start.join(' / ')}, at end ${r.machine.load_avg_end.join(' / ')}` +
+      `${r.git ? `; commit ${r.git.commit}${r.git.search_dirty ? ' with uncommitted changes in search/' : ''}` : ''}.`,
     '',
     '| measure | measured | goal | |',
     '|---|---:|---:|---|',

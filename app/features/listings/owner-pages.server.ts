@@ -5,21 +5,14 @@ import { LISTING_KINDS } from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
 import { formFailure } from '../../server/forms.server.ts';
-import { notFound } from '../../server/responses.ts';
+import { idParamSchema, notFound } from '../../server/responses.ts';
 import { collectFormValues, parseListingForm, todayInBeijing } from './form.ts';
 import { createListing, transitionListing, updateListing } from './manage.server.ts';
 
 /* Loader and action bodies of 我的发布 (thin routes call these). */
 
 export const kindParam = z.enum(LISTING_KINDS);
-const idParam = z.coerce.number().int().min(1).max(2_147_483_647);
-const ownerAction = z.object({ intent: z.enum(['submit', 'renew', 'withdraw']), id: idParam });
-
-export function parseId(raw: string | undefined): number {
-  const id = idParam.safeParse(raw);
-  if (!id.success) throw notFound();
-  return id.data;
-}
+const ownerAction = z.object({ intent: z.enum(['submit', 'renew', 'withdraw']), id: idParamSchema });
 
 /** The organisations the principal may post for (active membership of a verified organisation). */
 export function postingOrganisations(principal: SignedIn): number[] {

@@ -44,6 +44,7 @@ export const apiListQuerySchema = z.object({
     .default(PAGE_SIZE),
 });
 
+/** A listing id in a URL (API: a malformed id is a 400 with this message). */
 export const listingIdSchema = z.coerce
   .number({ error: zhCN.api.mustBeInteger })
   .int({ error: zhCN.api.mustBeInteger })
