@@ -90,6 +90,9 @@ export const zhCN = {
     9: '实际系统通过任务运行的成功考验',
   } as Record<number, string>,
   trlShort: (level: number) => `TRL ${level} 级`,
+  trlOption: (level: number, name: string) => `${level} 级：${name}`,
+  /** Joins items of a list in running text (企业、高校). */
+  listSeparator: '、',
   confidentiality: {
     public: '公开',
     members: '认证会员可见',

@@ -77,7 +77,7 @@ export default function AccountPage() {
       {data.platformRoles.length > 0 ? (
         <section className="panel" aria-labelledby="roles-heading">
           <h2 id="roles-heading">{a.platformRoles}</h2>
-          <p>{data.platformRoles.map((r) => a.platformRole[r]).join('、')}</p>
+          <p>{data.platformRoles.map((r) => a.platformRole[r]).join(zhCN.listSeparator)}</p>
           {data.bureau ? <Link to="/bureau">{zhCN.nav.bureau}</Link> : null}
         </section>
       ) : null}

@@ -70,7 +70,11 @@ export default function UsersPage() {
               <tr key={u.id}>
                 <td>{u.display_name}</td>
                 <td>{u.email}</td>
-                <td>{(u.roles ?? []).map((r) => zhCN.auth.platformRole[r as PlatformRole]).join('、')}</td>
+                <td>
+                  {(u.roles ?? [])
+                    .map((r) => zhCN.auth.platformRole[r as PlatformRole])
+                    .join(zhCN.listSeparator)}
+                </td>
                 <td>{u.active_sessions ?? 0}</td>
                 <td>{b.userStatus[u.status]}</td>
                 <td>

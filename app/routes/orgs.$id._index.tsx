@@ -49,13 +49,13 @@ export default function OrganisationPage() {
             {p.fields.length ? (
               <div className="facts__row">
                 <dt>{o.fields}</dt>
-                <dd>{p.fields.map((f) => f.name).join('、')}</dd>
+                <dd>{p.fields.map((f) => f.name).join(zhCN.listSeparator)}</dd>
               </div>
             ) : null}
             {p.growth_tiers.length ? (
               <div className="facts__row">
                 <dt>{o.tiers}</dt>
-                <dd>{p.growth_tiers.map((t) => zhCN.growthTier[t]).join('、')}</dd>
+                <dd>{p.growth_tiers.map((t) => zhCN.growthTier[t]).join(zhCN.listSeparator)}</dd>
               </div>
             ) : null}
             {p.agency_rating ? (

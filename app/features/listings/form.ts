@@ -256,7 +256,7 @@ export function toFormValues(row: Record<string, unknown>, fieldCodes: readonly 
     summary: str(row.summary),
     detail: str(row.detail),
     fieldCodes: [...fieldCodes],
-    keywords: arr(row.keywords).join('、'),
+    keywords: arr(row.keywords).join(zhCN.listSeparator),
     region: str(row.region),
     confidentiality: str(row.confidentiality),
     indicators: str(row.indicators),

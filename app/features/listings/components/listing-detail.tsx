@@ -13,14 +13,14 @@ function present(facts: (Fact | null)[]): Fact[] {
 }
 
 function modes(list: readonly (keyof typeof zhCN.mode)[]): string | null {
-  return list.length ? list.map((m) => zhCN.mode[m]).join('、') : null;
+  return list.length ? list.map((m) => zhCN.mode[m]).join(zhCN.listSeparator) : null;
 }
 
 /** The public summary facts of each kind (always visible). */
 function summaryFacts(l: PublicListingDetail): Fact[] {
   const common: Fact[] = [
     [zhCN.detail.kind, zhCN.kind[l.kind]],
-    [zhCN.detail.fields, l.fields.map((f) => f.name).join('、')],
+    [zhCN.detail.fields, l.fields.map((f) => f.name).join(zhCN.listSeparator)],
     [zhCN.detail.region, l.region],
   ];
   const byKind: (Fact | null)[] =
@@ -120,7 +120,7 @@ export function ListingDetail({
                     zhCN.detail.innovationPoints,
                     d.innovation_points.length ? <Bullets key="points" items={d.innovation_points} /> : null,
                   ],
-                  [zhCN.detail.patentNumbers, d.patent_numbers.join('、')],
+                  [zhCN.detail.patentNumbers, d.patent_numbers.join(zhCN.listSeparator)],
                   [zhCN.detail.team, d.team],
                   [zhCN.detail.advantages, d.advantages],
                   [zhCN.detail.ipExpectation, d.ip_expectation],

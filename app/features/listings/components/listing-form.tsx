@@ -182,7 +182,7 @@ export function ListingForm(props: ListingFormProps) {
                 { value: '', label: f.choose },
                 ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => ({
                   value: String(n),
-                  label: `${n} 级：${zhCN.trl[n]}`,
+                  label: zhCN.trlOption(n, zhCN.trl[n] ?? ''),
                 })),
               ]}
               defaultValue={v(values, 'trl')}
