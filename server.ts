@@ -155,7 +155,7 @@ const worker = startWorker({
   db: dbHandle.db,
   search,
   logger: logger.child({ part: 'worker' }),
-  tasks: workerTasks(),
+  tasks: workerTasks(config),
   intervalMs: config.WORKER_INTERVAL_MS,
 });
 

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { claimOutbox, completeOutbox, failOutbox } from '../db/queries/outbox.ts';
 import type { Database } from '../db/schema.ts';
 import { allDocuments, loadDocuments } from './documents.ts';
 import type { SearchEngine } from './engine.ts';
@@ -10,70 +11,22 @@ import type { SearchEngine } from './engine.ts';
  * the engine confirmed. A failure retries with exponential backoff (10 s … 1 h) and keeps the error visible;
  * a crash leaves the lease to run out and the rows to be claimed again. Nothing is lost.
  */
-const LEASE_SECONDS = 60;
-
 export async function runIndexerBatch(
   db: Kysely<Database>,
   engine: SearchEngine,
   options: { limit?: number } = {},
 ): Promise<number> {
-  const limit = options.limit ?? 200;
-  const claimed = await db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('outbox')
-      .select(['id', 'aggregate_id'])
-      .where('topic', '=', 'search')
-      .where('processed_at', 'is', null)
-      .where('available_at', '<=', new Date())
-      .orderBy('id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (rows.length > 0) {
-      await trx
-        .updateTable('outbox')
-        .set({
-          available_at: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
-          attempts: sql`attempts + 1`,
-        })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-    }
-    return rows;
-  });
+  const claimed = await claimOutbox(db, 'search', options.limit ?? 200);
   if (claimed.length === 0) return 0;
+  const rowIds = claimed.map((r) => r.id);
   const ids = [...new Set(claimed.map((r) => Number(r.aggregate_id)))].filter(Number.isInteger);
   try {
     const { upsert, remove } = await loadDocuments(db, ids);
     await engine.upsert(upsert);
     await engine.delete(remove);
-    await db
-      .updateTable('outbox')
-      .set({ processed_at: new Date(), last_error: null })
-      .where(
-        'id',
-        'in',
-        claimed.map((r) => r.id),
-      )
-      .execute();
+    await completeOutbox(db, rowIds);
   } catch (error) {
-    await db
-      .updateTable('outbox')
-      .set({
-        last_error: String((error as Error).message ?? error).slice(0, 1000),
-        available_at: sql`now() + make_interval(secs => least(3600, 10 * power(2, least(attempts, 9))))`,
-      })
-      .where(
-        'id',
-        'in',
-        claimed.map((r) => r.id),
-      )
-      .execute();
+    await failOutbox(db, rowIds, error);
     throw error;
   }
   return claimed.length;

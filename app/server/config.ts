@@ -45,6 +45,12 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/)
     .default('listings'),
+  /** SMTP relay for outgoing mail (smtp://user:pass@host:587); unset: mails are written to DATA_DIR/mail. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('和林技术市场 <noreply@helin-tech-market.local>'),
   /** How long a listing stays published after approval or renewal. */
   LISTING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });

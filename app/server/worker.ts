@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { SearchEngine } from '../../search/engine.ts';
 import { listingExpiryTask } from '../features/listings/expiry-task.server.ts';
+import { mailTask } from '../features/mail/mail.server.ts';
 import { searchIndexerTask } from '../features/search/indexer-task.server.ts';
+import type { Config } from './config.ts';
 import { housekeepingTask } from './housekeeping.server.ts';
 import type { Logger } from './logger.ts';
 
@@ -72,6 +74,6 @@ export function startWorker(options: {
 }
 
 /** Tasks registered in the loop (search indexing, mail and expiry arrive with later issues). */
-export function workerTasks(): WorkerTask[] {
-  return [searchIndexerTask(), listingExpiryTask(), housekeepingTask()];
+export function workerTasks(config: Config): WorkerTask[] {
+  return [searchIndexerTask(), mailTask(config), listingExpiryTask(), housekeepingTask()];
 }

@@ -6,7 +6,7 @@
  *   BENCH_OUT        JSON result file (default tests/bench/results/search.json)
  *   BENCH_WARMUP     warm-up queries before measuring (default 30)
  *   BENCH_LAG        write → searchable samples (default 50)
- *   BENCH_POLL_MS    worker loop interval for the lag test (default 100; production WORKER_INTERVAL_MS is 2000)
+ *   BENCH_POLL_MS    worker loop interval for the lag test (default: the app's WORKER_INTERVAL_MS)
  *   BENCH_ANALYZE    1: run ANALYZE after the reindex (PGlite has no autovacuum; default 0)
  *   BENCH_DOCS       0: do not touch docs/performance.md (default 1)
  *   BENCH_DATA_DIR   PGlite only: use (and keep) this new data folder instead of a temporary one
@@ -32,6 +32,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import { searchIndexerTask } from '../../app/features/search/indexer-task.server.ts';
+import { loadConfig } from '../../app/server/config.ts';
 import { createLogger } from '../../app/server/logger.ts';
 import { startWorker } from '../../app/server/worker.ts';
 import { createDb, type DbHandle } from '../../db/client.ts';
@@ -48,7 +49,11 @@ const N = intEnv('BENCH_N', 100_000);
 const OUT = path.resolve(root, env.BENCH_OUT ?? 'tests/bench/results/search.json');
 const WARMUP = intEnv('BENCH_WARMUP', 30);
 const LAG_SAMPLES = intEnv('BENCH_LAG', 50);
-const POLL_MS = intEnv('BENCH_POLL_MS', 100);
+/** The worker loop's interval: the app's WORKER_INTERVAL_MS (its default unless set), or BENCH_POLL_MS. */
+const POLL_MS = intEnv(
+  'BENCH_POLL_MS',
+  loadConfig({ WORKER_INTERVAL_MS: env.WORKER_INTERVAL_MS }).WORKER_INTERVAL_MS,
+);
 const ANALYZE = env.BENCH_ANALYZE === '1';
 const WRITE_DOCS = env.BENCH_DOCS !== '0';
 const GOALS = { p95_ms: 50, reindex_s: 60, lag_p95_ms: 1000, peak_rss_mb: 600 };

@@ -19,7 +19,7 @@ try {
     db: handle.db,
     search,
     logger,
-    tasks: workerTasks(),
+    tasks: workerTasks(config),
     intervalMs: config.WORKER_INTERVAL_MS,
   });
   const stop = async () => {
