@@ -341,3 +341,61 @@ export type Listing = Selectable<ListingTable>;
 export type NewListing = Insertable<ListingTable>;
 export type ListingUpdate = Updateable<ListingTable>;
 export type AppUser = Selectable<AppUserTable>;
+
+/** The kind-specific listing columns. */
+type KindColumn =
+  | 'demand_type'
+  | 'budget_min_wan'
+  | 'budget_max_wan'
+  | 'deadline'
+  | 'cooperation_modes'
+  | 'ip_expectation'
+  | 'achievement_type'
+  | 'innovation_points'
+  | 'patent_numbers'
+  | 'trl'
+  | 'transfer_modes'
+  | 'price_wan'
+  | 'price_negotiable'
+  | 'team'
+  | 'advantages'
+  | 'scenario_type'
+  | 'issuing_unit'
+  | 'location'
+  | 'expected_tech'
+  | 'investment_wan'
+  | 'first_trial'
+  | 'period_start'
+  | 'period_end';
+
+/**
+ * Every kind-specific column at its empty value. A listing spreads this and then sets its own kind's columns:
+ * the CHECK constraints demand the other kinds' columns empty (decision 0002).
+ */
+export function emptyKindColumns() {
+  return {
+    demand_type: null,
+    budget_min_wan: null,
+    budget_max_wan: null,
+    deadline: null,
+    cooperation_modes: [] as Mode[],
+    ip_expectation: null,
+    achievement_type: null,
+    innovation_points: [] as string[],
+    patent_numbers: [] as string[],
+    trl: null,
+    transfer_modes: [] as Mode[],
+    price_wan: null,
+    price_negotiable: false as boolean,
+    team: null,
+    advantages: null,
+    scenario_type: null,
+    issuing_unit: null,
+    location: null,
+    expected_tech: null,
+    investment_wan: null,
+    first_trial: false as boolean,
+    period_start: null,
+    period_end: null,
+  } satisfies Required<Pick<NewListing, KindColumn>>;
+}

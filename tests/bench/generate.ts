@@ -20,7 +20,8 @@ import type {
  *
  * Word frequencies are shaped on purpose: 技术 in about 80% of the indexed text, 乳 in about 20%, and rare words
  * (钙钛矿, 羊乳粉, 氢燃料, perovskite) in well under 0.5%. `generateListings` counts the real document frequency
- * of any words it is asked about, over the text an engine may index (title, summary, keywords, public detail).
+ * of any words it is asked about, over the text an engine may index (title, summary, keywords, field names,
+ * public detail).
  */
 
 export const DEFAULT_SEED = 20261126;
@@ -74,7 +75,7 @@ export class Rng {
 
 // ---------------------------------------------------------------------------------------------------------
 // Vocabulary. Nothing below contains 技术 (added only through TECH_* phrases, to control its frequency), 乳
-// outside the dairy, probiotics and agri-food material, or any of the rare words.
+// outside the dairy, probiotics and agri-food material and DAIRY_MENTIONS, or any of the rare words (RARE).
 
 interface FieldVocab {
   code: string;
@@ -333,8 +334,6 @@ const FIELDS: FieldVocab[] = [
     context: ['面向政务和电力专网的量子安全应用'],
   },
 ];
-
-export const FIELD_CODES_USED = FIELDS.map((f) => f.code);
 
 const TECH_TITLE_SUFFIX: Record<ListingKind, string[]> = {
   demand: ['技术需求', '技术攻关', '关键技术需求', '技术合作需求'],

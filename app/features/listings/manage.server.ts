@@ -2,7 +2,13 @@ import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { noticeOrganisation } from '../../../db/queries/notices.ts';
 import { enqueue } from '../../../db/queries/outbox.ts';
-import type { Database, ListingStatus, ListingUpdate, NewListing } from '../../../db/schema.ts';
+import {
+  type Database,
+  emptyKindColumns,
+  type ListingStatus,
+  type ListingUpdate,
+  type NewListing,
+} from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
@@ -52,29 +58,7 @@ export function toColumns(input: ListingInput): { columns: Columns; fieldCodes: 
     contact_name: input.contact_name,
     contact_phone: input.contact_phone,
     contact_email: input.contact_email,
-    demand_type: null,
-    budget_min_wan: null,
-    budget_max_wan: null,
-    deadline: null,
-    cooperation_modes: [],
-    ip_expectation: null,
-    achievement_type: null,
-    innovation_points: [],
-    patent_numbers: [],
-    trl: null,
-    transfer_modes: [],
-    price_wan: null,
-    price_negotiable: false,
-    team: null,
-    advantages: null,
-    scenario_type: null,
-    issuing_unit: null,
-    location: null,
-    expected_tech: null,
-    investment_wan: null,
-    first_trial: false,
-    period_start: null,
-    period_end: null,
+    ...emptyKindColumns(),
   };
   if (input.kind === 'demand') {
     Object.assign(base, {
