@@ -8,7 +8,7 @@ import type {
   SearchQuery,
   SearchResult,
 } from './engine.ts';
-import { highlight, parseQuery, snippet, tsvectorLiteral } from './segment.ts';
+import { highlight, parseQuery, quoteLexeme, snippet, tsvectorLiteral } from './segment.ts';
 
 /*
  * The embedded engine: full-text search inside PostgreSQL / PGlite (same SQL on both). Documents live in
@@ -99,12 +99,13 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
     const out = new Map<string, string>();
     for (const word of words) {
       if (word.length < 4 || /\d/.test(word)) continue;
-      const known = await db
-        .selectFrom('search_term')
-        .select('docs')
-        .where('term', '=', word)
-        .executeTakeFirst();
-      if (known) continue;
+      // A word any document holds is never "corrected" (the vocabulary is only a frequency hint and may lag
+      // behind updates).
+      const present = await sql<{ found: boolean }>`
+        select exists (select 1 from search_document where tsv @@ ${quoteLexeme(word)}::tsquery) as found`.execute(
+        db,
+      );
+      if (present.rows[0]?.found) continue;
       const candidates = await sql<{ term: string; docs: number; sim: number }>`
         select term, docs, similarity(term, ${word}) as sim
         from search_term

@@ -76,6 +76,26 @@ describe('the search index follows the listings through the outbox', () => {
     expect((await engine.search(q('钙钛矿叠层验证'))).total).toBe(0);
   });
 
+  it('finds an English word that only an update added, instead of "correcting" it to a similar word', async () => {
+    const row = await handle.db
+      .selectFrom('listing')
+      .select(['id', 'title'])
+      .where('status', '=', 'published')
+      .where('expires_at', '>', new Date())
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    await handle.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('listing')
+        .set({ title: `${row.title} hydrogenation` })
+        .where('id', '=', row.id)
+        .execute();
+      await enqueue(trx, { topic: 'search', aggregateType: 'listing', aggregateId: row.id });
+    });
+    await runIndexerBatch(handle.db, engine);
+    expect((await engine.search(q('hydrogenation'))).hits.map((h) => h.id)).toEqual([row.id]);
+  });
+
   it('keeps a failed row, with its error, for a retry with backoff; nothing is lost', async () => {
     const failing: SearchEngine = {
       ...engine,
