@@ -5,6 +5,8 @@ import { defineConfig, devices } from '@playwright/test';
  * driving Debian's Chromium (apt-get install -y chromium) — never a downloaded browser.
  */
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+/** One data directory per port, so that two runs on different ports do not share a database. */
+const DATA_DIR = `.tmp/e2e-data-${PORT}`;
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [
@@ -46,7 +48,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: 'rm -rf .tmp/e2e-data && npm run build && node --import tsx server.ts',
+    command: `rm -rf ${DATA_DIR} && npm run build && node --import tsx server.ts`,
     url: `http://localhost:${PORT}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,
@@ -55,7 +57,7 @@ export default defineConfig({
     env: {
       NODE_ENV: 'production',
       PORT: String(PORT),
-      DATA_DIR: '.tmp/e2e-data',
+      DATA_DIR,
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
     },

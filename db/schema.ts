@@ -21,6 +21,16 @@ export interface Database {
   notice: NoticeTable;
   search_document: SearchDocumentTable;
   search_term: SearchTermTable;
+  edition: EditionTable;
+  edition_entry: EditionEntryTable;
+  edition_erratum: EditionErratumTable;
+  subscription: SubscriptionTable;
+  edition_delivery: EditionDeliveryTable;
+  interest: InterestTable;
+  match: MatchTable;
+  match_event: MatchEventTable;
+  match_activity: MatchActivityTable;
+  notification_pref: NotificationPrefTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -332,6 +342,185 @@ export interface SearchDocumentTable {
 export interface SearchTermTable {
   term: string;
   docs: Generated<number>;
+}
+
+export const EDITION_STATUSES = ['draft', 'scheduled', 'published'] as const;
+export type EditionStatus = (typeof EDITION_STATUSES)[number];
+/** 需求清单 (demands and scenarios) and 供给清单 (achievements). */
+export const EDITION_SECTIONS = ['demand', 'supply'] as const;
+export type EditionSection = (typeof EDITION_SECTIONS)[number];
+
+export interface EditionTable {
+  id: Generated<number>;
+  year: number;
+  number: number;
+  title: string;
+  period_start: DateOnly | null;
+  period_end: DateOnly | null;
+  introduction: Generated<string>;
+  status: Generated<EditionStatus>;
+  scheduled_at: Timestamp | null;
+  scheduled_by: number | null;
+  published_at: Timestamp | null;
+  published_by: number | null;
+  created_by: number | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: TimestampWithDefault;
+}
+
+export interface EditionEntryTable {
+  id: Generated<number>;
+  edition_id: number;
+  listing_id: number;
+  section: EditionSection;
+  chain_action: ChainAction;
+  field_id: number | null;
+  position: number;
+  note: Generated<string>;
+  added_by: number | null;
+  added_at: CreatedAt;
+  /** The public fields as published (a SearchDocument, search/engine.ts); null while the edition is a draft. */
+  snapshot: Record<string, unknown> | null;
+}
+
+export interface EditionErratumTable {
+  id: Generated<number>;
+  edition_id: number;
+  body: string;
+  published_by: number | null;
+  published_at: CreatedAt;
+}
+
+export interface SubscriptionTable {
+  id: Generated<number>;
+  email: string;
+  user_id: number | null;
+  status: Generated<'pending' | 'active' | 'unsubscribed'>;
+  confirm_token_hash: string | null;
+  confirm_expires_at: Timestamp | null;
+  unsubscribe_token: string;
+  created_at: CreatedAt;
+  confirmed_at: Timestamp | null;
+  unsubscribed_at: Timestamp | null;
+}
+
+export interface EditionDeliveryTable {
+  edition_id: number;
+  subscription_id: number;
+  queued_at: CreatedAt;
+}
+
+export const INTEREST_STATUSES = ['pending', 'accepted', 'declined', 'withdrawn'] as const;
+export type InterestStatus = (typeof INTEREST_STATUSES)[number];
+/** 不符合需求, 技术不成熟, 价格不合适, 已有合作方, 信息不足, 其他. */
+export const DECLINE_REASONS = [
+  'not_fit',
+  'immature',
+  'price',
+  'has_partner',
+  'insufficient_info',
+  'other',
+] as const;
+export type DeclineReason = (typeof DECLINE_REASONS)[number];
+/** The match (对接) states; transitions in app/features/matching/match-state.ts. */
+export const MATCH_STATES = [
+  'proposed',
+  'accepted',
+  'negotiating',
+  'contract_signed',
+  'registered',
+  'in_execution',
+  'closed',
+  'declined',
+  'withdrawn',
+] as const;
+export type MatchState = (typeof MATCH_STATES)[number];
+export const MATCH_ACTORS = ['party', 'manager', 'staff', 'system'] as const;
+export type MatchActor = (typeof MATCH_ACTORS)[number];
+/** 民法典 technology contract categories: 技术开发 / 技术转让 / 技术许可 / 技术咨询 / 技术服务. */
+export const CONTRACT_TYPES = ['development', 'transfer', 'license', 'consulting', 'service'] as const;
+export type ContractType = (typeof CONTRACT_TYPES)[number];
+export const ACTIVITY_KINDS = ['call', 'visit', 'meeting', 'document', 'other'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+export interface InterestTable {
+  id: Generated<number>;
+  listing_id: number;
+  requester_user_id: number;
+  requester_org_id: number;
+  message: string;
+  status: Generated<InterestStatus>;
+  respond_by: Timestamp;
+  reminded_at: Timestamp | null;
+  overdue_flagged_at: Timestamp | null;
+  responded_at: Timestamp | null;
+  responded_by: number | null;
+  decline_code: DeclineReason | null;
+  decline_text: string | null;
+  created_at: CreatedAt;
+  version: Generated<number>;
+}
+
+/** States, actions and contract types: app/features/matching/match-state.ts and interest-rules.ts. */
+export interface MatchTable {
+  id: Generated<number>;
+  state: MatchState;
+  source: 'interest' | 'manager';
+  interest_id: number | null;
+  need_listing_id: number | null;
+  offer_listing_id: number | null;
+  need_org_id: number;
+  offer_org_id: number;
+  need_accepted_at: Timestamp | null;
+  offer_accepted_at: Timestamp | null;
+  proposed_by: number | null;
+  manager_user_id: number | null;
+  contract_type: ContractType | null;
+  contract_amount_wan: Numeric | null;
+  contract_signed_on: DateOnly | null;
+  registration_no: string | null;
+  certified_amount_wan: Numeric | null;
+  registered_on: DateOnly | null;
+  registration_office: string | null;
+  end_reason_code: DeclineReason | null;
+  end_reason_text: string | null;
+  mkj_id: string | null;
+  mkj_url: string | null;
+  created_at: CreatedAt;
+  updated_at: TimestampWithDefault;
+  version: Generated<number>;
+}
+
+export interface MatchEventTable {
+  id: Generated<string>;
+  match_id: number;
+  type: string;
+  from_state: string | null;
+  to_state: string | null;
+  actor_user_id: number | null;
+  actor_role: MatchActor;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MatchActivityTable {
+  id: Generated<number>;
+  match_id: number;
+  user_id: number;
+  kind: ActivityKind;
+  minutes: number;
+  occurred_on: DateOnly;
+  note: string;
+  created_at: CreatedAt;
+}
+
+/** A person's mail preference for one notification kind; no row = the kind's default (features/notifications). */
+export interface NotificationPrefTable {
+  user_id: number;
+  kind: string;
+  mail: boolean;
+  updated_at: TimestampWithDefault;
 }
 
 export type Field = Selectable<FieldTable>;

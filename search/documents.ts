@@ -87,8 +87,9 @@ export function toDocument(row: Row): SearchDocument {
     first_trial: row.first_trial,
     type_code: row.demand_type ?? row.achievement_type ?? row.scenario_type,
     organisation_name: isPublic ? (row.organisation?.name ?? null) : null,
-    published_at: new Date(row.published_at!).toISOString(),
-    expires_at: new Date(row.expires_at!).toISOString(),
+    // Never null for a live listing; a listing that was never published gets the epoch (it is never shown).
+    published_at: new Date(row.published_at ?? 0).toISOString(),
+    expires_at: new Date(row.expires_at ?? 0).toISOString(),
   };
 }
 
@@ -103,6 +104,20 @@ export async function loadDocuments(
   const upsert = rows.filter((r) => isLive(r, now)).map(toDocument);
   const live = new Set(upsert.map((d) => d.id));
   return { upsert, remove: ids.filter((id) => !live.has(id)) };
+}
+
+/**
+ * The public document of each given listing whatever its state, with its state now (the supply–demand list shows
+ * a withdrawn entry as such, and refuses listings that are not live).
+ */
+export async function documentsOf(
+  db: Kysely<Database>,
+  ids: number[],
+  now = new Date(),
+): Promise<Map<number, { doc: SearchDocument; live: boolean; status: Row['status'] }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await query(db).where('l.id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, { doc: toDocument(r), live: isLive(r, now), status: r.status }]));
 }
 
 /** Every live listing, in batches (full reindex). */

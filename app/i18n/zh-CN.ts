@@ -1,7 +1,13 @@
 /**
  * Every string a person sees, in one place (zh-CN). A second language is a second file of the same shape
- * (`typeof zhCN`). Code values (db/schema.ts) map to labels here.
+ * (`typeof zhCN`). Code values (db/schema.ts) map to labels here. Larger features keep their part in
+ * app/i18n/zh-CN/<feature>.ts, merged here under one key.
  */
+import { dealsZh } from './zh-CN/deals.ts';
+import { editionsZh } from './zh-CN/editions.ts';
+import { matchingZh } from './zh-CN/matching.ts';
+import { notificationsZh } from './zh-CN/notifications.ts';
+
 export const zhCN = {
   site: {
     name: '和林格尔县科技成果转化对接平台',
@@ -176,11 +182,10 @@ export const zhCN = {
     contactHidden: '联系方式在双方确认对接后提供。',
     back: (kind: string) => `返回${kind}列表`,
   },
-  lists: {
-    title: '场景供需清单',
-    intro: '县科技局定期发布场景供需清单（需求清单与供给清单），按强链、建链、布链分类。',
-    empty: '首期清单正在编制中，发布后将在此公布。',
-  },
+  editions: editionsZh,
+  deals: dealsZh,
+  matching: matchingZh,
+  notifications: notificationsZh,
 
   listingForm: {
     newTitle: (kind: string) => `发布${kind}`,

@@ -1,14 +1,22 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { data as withStatus } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { unreadNotices } from '../../db/queries/notices.ts';
 import { accountOverview } from '../features/accounts/account-page.server.ts';
 import { hasPermission } from '../features/accounts/permissions.ts';
+import {
+  memberSubscribe,
+  memberSubscription,
+  memberUnsubscribe,
+} from '../features/editions/subscriptions.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requirePermission } from '../server/auth.server.ts';
+import { formObject } from '../server/forms.server.ts';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
 
 const a = zhCN.auth;
+const sub = zhCN.editions.subscribe;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const principal = await requirePermission(request, context, 'read:member-area:own');
@@ -18,11 +26,28 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     bureau: hasPermission(principal, 'read:bureau-area:any'),
     canPost: hasPermission(principal, 'create:listing:own'),
     notices: notices.map((n) => ({ ...n, created_at: n.created_at.toISOString() })),
+    listMail: await memberSubscription(context.db, principal),
   };
+}
+
+/** The list-mail panel: subscribe (the account's e-mail, active at once) or unsubscribe. */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const principal = await requirePermission(request, context, 'update:account:own');
+  const { intent } = await formObject(request);
+  if (intent === 'list-subscribe') {
+    await memberSubscribe(context.db, principal, context.clientIp);
+    return { message: sub.confirmed };
+  }
+  if (intent === 'list-unsubscribe') {
+    await memberUnsubscribe(context.db, principal, context.clientIp);
+    return { message: sub.unsubscribed };
+  }
+  return withStatus({ error: zhCN.editions.errors.unknownIntent }, { status: 400 });
 }
 
 export default function AccountPage() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   return (
     <>
       <PageHeading title={a.accountTitle} lead={a.welcome(data.displayName)}>
@@ -34,9 +59,9 @@ export default function AccountPage() {
           </p>
         ) : null}
       </PageHeading>
-      {data.notices.length ? (
-        <section className="panel" aria-labelledby="notices-heading">
-          <h2 id="notices-heading">{a.notices}</h2>
+      <section className="panel" aria-labelledby="notices-heading">
+        <h2 id="notices-heading">{a.notices}</h2>
+        {data.notices.length ? (
           <ul className="plain-list">
             {data.notices.map((n) => (
               <li key={n.id} data-testid="notice">
@@ -45,8 +70,14 @@ export default function AccountPage() {
               </li>
             ))}
           </ul>
-        </section>
-      ) : null}
+        ) : (
+          <p className="muted">{zhCN.notifications.account.noUnread}</p>
+        )}
+        <p className="row-links">
+          <Link to="/account/notices">{zhCN.notifications.account.inbox}</Link>
+          <Link to="/account/notifications">{zhCN.notifications.account.preferences}</Link>
+        </p>
+      </section>
       <section className="panel" aria-labelledby="orgs-heading">
         <h2 id="orgs-heading">{a.myOrganisations}</h2>
         {data.organisations.length === 0 ? <p>{a.noOrganisation}</p> : null}
@@ -81,6 +112,30 @@ export default function AccountPage() {
           {data.bureau ? <Link to="/bureau">{zhCN.nav.bureau}</Link> : null}
         </section>
       ) : null}
+      <section className="panel" aria-labelledby="list-mail-heading" data-testid="list-mail">
+        <h2 id="list-mail-heading">{sub.account}</h2>
+        {result && 'message' in result ? (
+          <p className="notice notice--ok" role="status">
+            {result.message}
+          </p>
+        ) : null}
+        {result && 'error' in result ? (
+          <p className="form-error" role="alert">
+            {result.error}
+          </p>
+        ) : null}
+        <p>{data.listMail.active ? sub.accountOn : sub.accountOff}</p>
+        <Form method="post">
+          <input
+            type="hidden"
+            name="intent"
+            value={data.listMail.active ? 'list-unsubscribe' : 'list-subscribe'}
+          />
+          <button type="submit" className="button">
+            {data.listMail.active ? sub.accountUnsubscribe : sub.accountSubscribe}
+          </button>
+        </Form>
+      </section>
       <section className="panel" aria-labelledby="security-heading">
         <h2 id="security-heading">{a.security}</h2>
         <p className="row-links">

@@ -30,6 +30,12 @@ export default function BureauHome() {
           </Link>
         </li>
         <li>
+          <Link to="/bureau/editions">
+            <strong>{zhCN.editions.bureau.title}</strong>
+            <span>{zhCN.editions.intro}</span>
+          </Link>
+        </li>
+        <li>
           <Link to="/bureau/organisations">
             <strong>{b.verificationTitle}</strong>
             <span>{b.pendingOrganisations(pending)}</span>

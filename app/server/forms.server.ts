@@ -10,6 +10,20 @@ export async function formObject(request: Request): Promise<Record<string, strin
   return out;
 }
 
+/** The submitted form as a plain object, plus every value of the repeated keys asked for (checkbox lists). */
+export async function formWithLists<K extends string>(
+  request: Request,
+  listKeys: readonly K[],
+): Promise<{ values: Record<string, string>; lists: Record<K, string[]> }> {
+  const form = await request.formData();
+  const values: Record<string, string> = {};
+  for (const [key, value] of form) if (typeof value === 'string') values[key] = value;
+  const lists = Object.fromEntries(
+    listKeys.map((k) => [k, form.getAll(k).filter((v): v is string => typeof v === 'string')]),
+  ) as Record<K, string[]>;
+  return { values, lists };
+}
+
 /** Values sent back to re-fill a refused form: never passwords. */
 export function keepValues(values: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

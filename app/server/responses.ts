@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zhCN } from '../i18n/zh-CN.ts';
+import type { Config } from './config.ts';
 
 /** Field-level messages from a zod error: { per_page: ['每页条数须在 1 到 100 之间'] }. */
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
@@ -32,4 +33,15 @@ export function requireIdParam(raw: string | undefined, message?: string): numbe
   const id = idParamSchema.safeParse(raw);
   if (!id.success) throw notFound(message);
   return id.data;
+}
+
+/**
+ * The site's origin for absolute links (exports, feeds, mails): PUBLIC_ORIGIN when set (production), else the
+ * request's own (what server.ts also compares Origin headers with), else — in the worker, which has no request —
+ * http://localhost:PORT. No trailing slash: `https://kjcg.example.cn`.
+ */
+export function siteOrigin(config: Pick<Config, 'PUBLIC_ORIGIN' | 'PORT'>, request?: Request): string {
+  if (config.PUBLIC_ORIGIN) return new URL(config.PUBLIC_ORIGIN).origin;
+  if (request) return new URL(request.url).origin;
+  return `http://localhost:${config.PORT}`;
 }

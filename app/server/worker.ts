@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { SearchEngine } from '../../search/engine.ts';
+import { editionMailTask } from '../features/editions/edition-mail-task.server.ts';
+import { editionPublishTask } from '../features/editions/publish-task.server.ts';
+import { interestDeadlineTask } from '../features/matching/interest-task.server.ts';
 import { listingExpiryTask } from '../features/listings/expiry-task.server.ts';
 import { mailTask } from '../features/mail/mail.server.ts';
 import { searchIndexerTask } from '../features/search/indexer-task.server.ts';
@@ -73,7 +76,15 @@ export function startWorker(options: {
   };
 }
 
-/** Tasks registered in the loop (search indexing, mail and expiry arrive with later issues). */
+/** Tasks registered in the loop: search indexing, mail, listing expiry, scheduled editions, interest deadlines, housekeeping. */
 export function workerTasks(config: Config): WorkerTask[] {
-  return [searchIndexerTask(), mailTask(config), listingExpiryTask(), housekeepingTask()];
+  return [
+    searchIndexerTask(),
+    editionMailTask(config),
+    mailTask(config),
+    listingExpiryTask(),
+    editionPublishTask(),
+    interestDeadlineTask(config),
+    housekeepingTask(),
+  ];
 }

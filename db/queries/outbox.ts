@@ -1,8 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
-/** Topics of the transactional outbox. `search` feeds the indexer (issue 5), `mail` the mail sender. */
-export type OutboxTopic = 'search' | 'mail';
+/** Topics of the transactional outbox: `search` feeds the indexer (issue 5), `mail` the mail sender, `edition` the
+ * fan-out of a published edition to its subscribers (issue 6). */
+export type OutboxTopic = 'search' | 'mail' | 'edition';
 
 /** Writes one outbox row; call it with the transaction that makes the change. */
 export async function enqueue(

@@ -3,6 +3,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.ts';
 import { BUREAU_ADMIN_EMAIL, buildDemoData, type DemoData, FIELD_CODES, type FieldCode } from './build.ts';
 import { DEMO_PASSWORD } from './data/people.ts';
+import { seedEditions } from './editions.ts';
 
 export interface SeedResult {
   /** false when the demo data was already there (nothing was changed). */
@@ -22,11 +23,12 @@ const BATCH = 100;
  */
 export async function seedDemo(db: Kysely<Database>, options: { now?: Date } = {}): Promise<SeedResult> {
   if (await demoPresent(db)) return notCreated();
-  const data = buildDemoData(options.now ?? new Date());
+  const now = options.now ?? new Date();
+  const data = buildDemoData(now);
   // One argon2id hash shared by every demo account (hashing 50 accounts one by one would cost seconds).
   const passwordHash = await hash(DEMO_PASSWORD);
   try {
-    return await db.transaction().execute((trx) => insertAll(trx, data, passwordHash));
+    return await db.transaction().execute((trx) => insertAll(trx, data, passwordHash, now));
   } catch (error) {
     // Another process seeded at the same moment: its admin row won the unique e-mail index.
     if (isUniqueViolation(error) && (await demoPresent(db))) return notCreated();
@@ -67,6 +69,7 @@ async function insertAll(
   trx: Transaction<Database>,
   data: DemoData,
   passwordHash: string,
+  now: Date,
 ): Promise<SeedResult> {
   const fieldRows = await trx
     .selectFrom('field')
@@ -193,6 +196,9 @@ async function insertAll(
     })),
   );
   for (const batch of chunks(events, 500)) await trx.insertInto('listing_event').values(batch).execute();
+
+  // The supply–demand list: two published editions and a draft.
+  await seedEditions(trx, now, userId(BUREAU_ADMIN_EMAIL));
 
   return {
     created: true,

@@ -27,6 +27,10 @@ export interface Ids {
   /** A public, published listing of organisation A, with one attachment uploaded by its owner. */
   listingOfA: number;
   attachmentOfA: number;
+  /** A published edition's path, e.g. /lists/2026/1 (seeded). */
+  editionPath: string;
+  /** Any edition on the bureau's list. */
+  editionId: number;
 }
 
 export interface RouteEntry {
@@ -61,8 +65,42 @@ export const MATRIX: Record<string, RouteEntry> = {
   demands: { url: () => '/demands', expect: everyone('allow') },
   achievements: { url: () => '/achievements', expect: everyone('allow') },
   scenarios: { url: () => '/scenarios', expect: everyone('allow') },
-  'listings.$id': { url: (ids) => `/listings/${ids.listingId}`, expect: everyone('allow') },
-  lists: { url: () => '/lists', expect: everyone('allow') },
+  'listings.$id': {
+    url: (ids) => `/listings/${ids.listingId}`,
+    expect: everyone('allow'),
+    // Expressing interest: members of verified organisations; the empty message is refused (400).
+    post: { form: { message: '' }, expect: only(POSTERS) },
+  },
+  'lists._index': { url: () => '/lists', expect: everyone('allow') },
+  'lists.$year.$number._index': { url: (ids) => ids.editionPath, expect: everyone('allow') },
+  'lists.$year.$number.print': { url: (ids) => `${ids.editionPath}/print`, expect: everyone('allow') },
+  'lists.$year.$number.edition[.]xlsx': {
+    url: (ids) => `${ids.editionPath}/edition.xlsx`,
+    expect: everyone('allow'),
+  },
+  'lists.$year.$number.edition[.]csv': {
+    url: (ids) => `${ids.editionPath}/edition.csv`,
+    expect: everyone('allow'),
+  },
+  'lists.$year.$number.edition[.]json': {
+    url: (ids) => `${ids.editionPath}/edition.json`,
+    expect: everyone('allow'),
+  },
+  'lists.feed[.]atom': { url: () => '/lists/feed.atom', expect: everyone('allow') },
+  'bureau.editions._index': {
+    url: () => '/bureau/editions',
+    expect: only(['reviewer', 'admin']),
+    post: { form: { title: '' }, expect: only(['reviewer', 'admin']) },
+  },
+  'bureau.editions.$id._index': {
+    url: (ids) => `/bureau/editions/${ids.editionId}`,
+    expect: only(['reviewer', 'admin']),
+    post: { form: { intent: 'nothing' }, expect: only(['reviewer', 'admin']) },
+  },
+  'bureau.editions.$id.preview': {
+    url: (ids) => `/bureau/editions/${ids.editionId}/preview`,
+    expect: only(['reviewer', 'admin']),
+  },
   login: {
     url: () => '/login',
     expect: signedIn('away', 'allow'),
@@ -75,13 +113,27 @@ export const MATRIX: Record<string, RouteEntry> = {
     post: { form: { mode: 'new' }, expect: signedIn('away', 'allow') },
   },
   logout: { url: () => '/logout', expect: everyone('away') },
-  'account._index': { url: () => '/account', expect: signedIn('allow') },
+  'account._index': {
+    url: () => '/account',
+    expect: signedIn('allow'),
+    post: { form: { intent: 'nothing' }, expect: signedIn('allow') },
+  },
   'account.password': {
     url: () => '/account/password',
     expect: signedIn('allow'),
     post: { form: { currentPassword: '' }, expect: signedIn('allow') },
   },
   'account.sessions': { url: () => '/account/sessions', expect: signedIn('allow') },
+  'account.notices': {
+    url: () => '/account/notices',
+    expect: signedIn('allow'),
+    post: { form: { intent: 'nothing' }, expect: signedIn('allow') },
+  },
+  'account.notifications': {
+    url: () => '/account/notifications',
+    expect: signedIn('allow'),
+    post: { form: { intent: 'nothing' }, expect: signedIn('allow') },
+  },
   'orgs.$id._index': { url: (ids) => `/orgs/${ids.orgA}`, expect: everyone('allow') },
   'orgs.$id.settings': {
     url: (ids) => `/orgs/${ids.orgA}/settings`,
@@ -107,6 +159,11 @@ export const MATRIX: Record<string, RouteEntry> = {
     expect: signedIn('allow'),
     post: { form: { intent: 'submit', id: 'abc' }, expect: only(POSTERS) },
   },
+  'my.interests': {
+    url: () => '/my/interests',
+    expect: signedIn('allow'),
+    post: { form: { intent: 'nothing' }, expect: signedIn('allow') },
+  },
   'my.listings.new': {
     url: () => '/my/listings/new?kind=demand',
     expect: only(POSTERS),
@@ -122,6 +179,22 @@ export const MATRIX: Record<string, RouteEntry> = {
     url: (ids) => `/bureau/review/${ids.listingOfA}`,
     expect: only(['reviewer', 'admin']),
     post: { form: { intent: 'nothing' }, expect: only(['reviewer', 'admin']) },
+  },
+  'lists.subscribe._index': {
+    url: () => '/lists/subscribe',
+    expect: everyone('allow'),
+    post: { form: { email: '' }, expect: everyone('allow') },
+  },
+  // Well-formed tokens that name no subscription: the pages and their POSTs answer 404.
+  'lists.subscribe.confirm.$token': {
+    url: () => `/lists/subscribe/confirm/${'A'.repeat(43)}`,
+    expect: everyone('missing'),
+    post: { form: {}, expect: everyone('missing') },
+  },
+  'lists.unsubscribe.$token': {
+    url: () => `/lists/unsubscribe/${'A'.repeat(43)}`,
+    expect: everyone('missing'),
+    post: { form: {}, expect: everyone('missing') },
   },
   search: { url: () => '/search?q=乳', expect: everyone('allow') },
   'api.v1.search': { url: () => '/api/v1/search?q=乳', expect: everyone('allow') },

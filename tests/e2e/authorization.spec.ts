@@ -53,7 +53,16 @@ test.beforeAll(async ({ baseURL }) => {
   const page = await (await owner.get(`/my/listings/${listingOfA}`)).text();
   const attachmentOfA = Number(page.match(new RegExp(`/listings/${listingOfA}/attachments/(\\d+)`))?.[1]);
   expect(attachmentOfA).toBeGreaterThan(0);
+  // A published edition (seeded) and any edition on the bureau's list.
+  const archive = await (await contexts.get('anonymous')!.get('/lists')).text();
+  const editionPath = archive.match(/\/lists\/\d{4}\/\d+/)?.[0];
+  const bureauEditions = await (await contexts.get('admin')!.get('/bureau/editions')).text();
+  const editionId = Number(bureauEditions.match(/\/bureau\/editions\/(\d+)/)?.[1]);
+  expect(editionPath).toBeTruthy();
+  expect(editionId).toBeGreaterThan(0);
   ids = {
+    editionPath: editionPath!,
+    editionId,
     listingId: listing.data[0].id,
     orgA,
     pendingOrg,

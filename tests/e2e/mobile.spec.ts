@@ -17,3 +17,13 @@ test('a listing page fits a phone screen', async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('the supply–demand list archive and an edition fit a phone screen', async ({ page, checkA11y }) => {
+  await page.goto('/lists');
+  await page.locator('main a[href^="/lists/2"]').first().click();
+  await expect(page).toHaveURL(/\/lists\/\d{4}\/\d+$/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.getByRole('heading', { name: /需求清单/ })).toBeVisible();
+  await checkA11y(page);
+});

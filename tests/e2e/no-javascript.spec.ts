@@ -26,3 +26,14 @@ test('the field filter and pagination work without JavaScript', async ({ page })
   await expect(page).toHaveURL(/page=2/);
   await expect(page.getByText(/第 2 \/ \d+ 页/)).toBeVisible();
 });
+
+test('subscribing to the supply–demand list works without JavaScript', async ({ page }) => {
+  await page.goto('/lists');
+  await page.getByRole('link', { name: '订阅清单' }).click();
+  await page.getByLabel('电子邮箱').fill('不是邮箱');
+  await page.getByRole('button', { name: '订阅' }).click();
+  await expect(page.getByText('请填写有效的电子邮箱地址。')).toBeVisible();
+  await page.getByLabel('电子邮箱').fill('nojs-reader@example.cn');
+  await page.getByRole('button', { name: '订阅' }).click();
+  await expect(page.getByText(/请查收确认邮件/)).toBeVisible();
+});

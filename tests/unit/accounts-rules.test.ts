@@ -148,6 +148,20 @@ describe('permissions', () => {
     expect(hasPermission(admin, 'read:audit:any')).toBe(true);
     expect(hasPermission(admin, 'manage:user:any')).toBe(true);
     expect(hasPermission(manager, 'read:bureau-area:any')).toBe(false);
+    // The supply–demand list is curated by bureau staff, reviewers and admins alike.
+    expect(hasPermission(reviewer, 'curate:edition:any')).toBe(true);
+    expect(hasPermission(admin, 'curate:edition:any')).toBe(true);
+    expect(hasPermission(manager, 'curate:edition:any')).toBe(false);
+  });
+
+  it('shows recommendations on any listing to technology managers and bureau staff only', () => {
+    for (const role of ['bureau_admin', 'bureau_reviewer', 'manager'] as const) {
+      expect(hasPermission({ ...base, platformRoles: [role] }, 'read:recommendations:any')).toBe(true);
+    }
+    const owner = { ...base, memberships: [{ organisationId: 5, role: 'owner' as const, verified: true }] };
+    expect(hasPermission(owner, 'read:recommendations:any')).toBe(false);
+    expect(hasPermission(base, 'read:recommendations:any')).toBe(false);
+    expect(hasPermission(null, 'read:recommendations:any')).toBe(false);
   });
 });
 

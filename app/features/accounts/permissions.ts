@@ -15,6 +15,8 @@ export type Permission =
   | 'read:bureau-area:any'
   | 'verify:organisation:any'
   | 'review:listing:any'
+  | 'curate:edition:any'
+  | 'read:recommendations:any'
   | 'read:audit:any'
   | 'manage:user:any';
 
@@ -33,11 +35,20 @@ const BY_PLATFORM_ROLE: Record<PlatformRole, Permission[]> = {
     'read:bureau-area:any',
     'verify:organisation:any',
     'review:listing:any',
+    'curate:edition:any',
+    'read:recommendations:any',
     'read:audit:any',
     'manage:user:any',
   ],
-  bureau_reviewer: ['read:bureau-area:any', 'verify:organisation:any', 'review:listing:any'],
-  manager: [],
+  bureau_reviewer: [
+    'read:bureau-area:any',
+    'verify:organisation:any',
+    'review:listing:any',
+    'curate:edition:any',
+    'read:recommendations:any',
+  ],
+  // Recommendations on every listing page: managers broker matches, bureau staff follow them.
+  manager: ['read:recommendations:any'],
 };
 
 /** Permissions a membership gives; only members of a verified organisation may post or express interest. */

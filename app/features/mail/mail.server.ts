@@ -16,6 +16,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** Extra headers, e.g. List-Unsubscribe on the edition mails (issue 6). */
+  headers?: Record<string, string>;
 }
 
 export function mailTask(config: Config): WorkerTask {
@@ -35,6 +37,7 @@ export function mailTask(config: Config): WorkerTask {
             to: mail.to,
             subject: mail.subject,
             text: mail.text,
+            headers: mail.headers,
             messageId: `<outbox-${row.id}@helin-tech-market>`,
           });
           if (!config.SMTP_URL) {

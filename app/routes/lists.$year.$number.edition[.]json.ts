@@ -1,0 +1,7 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { editionExportLoader } from '../features/editions/export.server.ts';
+
+/* Resource route: GET /lists/:year/:number/edition.json, a published supply–demand list as .json (docs/api.md). */
+export function loader(args: LoaderFunctionArgs): Promise<Response> {
+  return editionExportLoader(args, 'json');
+}
