@@ -12,6 +12,7 @@ import {
 } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { hasPermission } from './features/accounts/permissions.ts';
+import { unreadCount } from './features/notifications/notify.server.ts';
 import { zhCN } from './i18n/zh-CN.ts';
 import { getPrincipal } from './server/auth.server.ts';
 import styles from './styles/app.css?url';
@@ -23,12 +24,16 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
-/** Who is signed in, for the header (every page). */
+/** Who is signed in and how many unread notices they have, for the header (every page). */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const principal = await getPrincipal(request, context);
   return {
     user: principal
-      ? { displayName: principal.displayName, bureau: hasPermission(principal, 'read:bureau-area:any') }
+      ? {
+          displayName: principal.displayName,
+          bureau: hasPermission(principal, 'read:bureau-area:any'),
+          unread: await unreadCount(context.db, principal.userId),
+        }
       : null,
   };
 }

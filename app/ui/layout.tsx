@@ -13,6 +13,8 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
 export interface HeaderUser {
   displayName: string;
   bureau: boolean;
+  /** Unread notices: the 消息 link shows them as a badge. */
+  unread: number;
 }
 
 export function SiteHeader({ user }: { user: HeaderUser | null }) {
@@ -49,6 +51,24 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
                     <NavLink to="/bureau">{zhCN.nav.bureau}</NavLink>
                   </li>
                 ) : null}
+                <li>
+                  <NavLink
+                    to="/account/notices"
+                    data-testid="header-notices"
+                    aria-label={
+                      user.unread > 0
+                        ? zhCN.notifications.header.label + zhCN.notifications.header.unread(user.unread)
+                        : undefined
+                    }
+                  >
+                    {zhCN.notifications.header.label}
+                    {user.unread > 0 ? (
+                      <span className="nav-badge" aria-hidden="true">
+                        {zhCN.notifications.header.badge(user.unread)}
+                      </span>
+                    ) : null}
+                  </NavLink>
+                </li>
                 <li>
                   <NavLink to="/account" className="site-nav__login">
                     {zhCN.nav.account}

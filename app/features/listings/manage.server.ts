@@ -1,6 +1,5 @@
 import { type Kysely, sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { noticeOrganisation } from '../../../db/queries/notices.ts';
 import { enqueue } from '../../../db/queries/outbox.ts';
 import {
   type Database,
@@ -13,6 +12,7 @@ import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
 import { formatDate } from '../../ui/format.ts';
+import { notifyOrganisation } from '../notifications/notify.server.ts';
 import { isStaff } from './access.server.ts';
 import { completeness } from './completeness.ts';
 import type { ListingInput } from './form.ts';
@@ -331,8 +331,8 @@ export async function transitionListing(
       details: reason ? { reason } : {},
     });
     if (action === 'approve' || action === 'reject') {
-      await noticeOrganisation(trx, row.organisation_id, {
-        kind: `listing.${action}`,
+      await notifyOrganisation(trx, row.organisation_id, {
+        kind: action === 'approve' ? 'listing.approve' : 'listing.reject',
         title: action === 'approve' ? lc.publishedTitle(row.title) : lc.rejectedTitle(row.title),
         body: reason ? lc.rejectionReason(reason) : '',
         link: `/my/listings/${id}`,
@@ -378,8 +378,15 @@ export async function expireDue(db: Kysely<Database>, now = new Date()): Promise
 
 export const REMINDER_DAYS = 14;
 
-/** Worker: a notice and a mail (outbox) to the owners of listings that expire within 14 days, once per expiry. */
-export async function remindExpiring(db: Kysely<Database>, now = new Date()): Promise<number> {
+/**
+ * Worker: a notice and a mail (outbox; unless switched off) to the members of the organisations whose listings
+ * expire within 14 days, once per expiry. With `origin` the mail links to the listing.
+ */
+export async function remindExpiring(
+  db: Kysely<Database>,
+  now = new Date(),
+  origin?: string,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const due = await trx
       .selectFrom('listing')
@@ -394,24 +401,18 @@ export async function remindExpiring(db: Kysely<Database>, now = new Date()): Pr
       .execute();
     for (const l of due) {
       const date = formatDate(l.expires_at!);
-      const members = await noticeOrganisation(trx, l.organisation_id, {
+      await notifyOrganisation(trx, l.organisation_id, {
         kind: 'listing.expiring',
         title: lc.reminderTitle(l.title),
         body: lc.reminderBody(date),
         link: `/my/listings/${l.id}`,
+        origin,
+        aggregate: { type: 'listing', id: l.id },
+        mail: {
+          subject: lc.mailSubjectReminder,
+          text: `${lc.reminderTitle(l.title)}\n\n${lc.reminderBody(date)}`,
+        },
       });
-      for (const m of members) {
-        await enqueue(trx, {
-          topic: 'mail',
-          aggregateType: 'listing',
-          aggregateId: l.id,
-          payload: {
-            to: m.email,
-            subject: lc.mailSubjectReminder,
-            text: `${lc.reminderTitle(l.title)}\n\n${lc.reminderBody(date)}`,
-          },
-        });
-      }
       await trx.updateTable('listing').set({ reminder_sent_at: now }).where('id', '=', l.id).execute();
     }
     return due.length;
