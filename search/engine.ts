@@ -54,6 +54,14 @@ export interface SearchQuery {
   perPage: number;
   /** Prefix match on the last term (search-as-you-type). */
   prefix?: boolean;
+  /**
+   * 'all' (default): every part of `q` must match. 'any': a document holding any one part matches, documents
+   * holding more parts rank higher (recommendations). Parts are separated by spaces or a change of script; the
+   * words of one Chinese run still match together (乳清蛋白 = 乳清 AND 蛋白). docs/search.md.
+   */
+  match?: 'all' | 'any';
+  /** false: no facet counts (empty objects), for callers that do not show them. Default true. */
+  facets?: boolean;
 }
 
 /** A piece of highlighted text: [text, matched]. Rendered with <mark>; never HTML. */

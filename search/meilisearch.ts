@@ -152,7 +152,7 @@ export function toSearchParams(query: SearchQuery, now: number) {
   return {
     filter: buildFilter(query, now),
     sort: SORTS[query.sort],
-    facets: Object.values(FACETS),
+    facets: query.facets === false ? undefined : Object.values(FACETS),
     page,
     hitsPerPage: perPage,
     attributesToRetrieve: [...HIT_ATTRIBUTES],
@@ -162,8 +162,9 @@ export function toSearchParams(query: SearchQuery, now: number) {
     cropMarker: '…',
     highlightPreTag: HIGHLIGHT_PRE,
     highlightPostTag: HIGHLIGHT_POST,
-    // Every word must match: 益生菌发酵 = 益生菌 AND 发酵 (the default 'last' drops words from the end).
-    matchingStrategy: 'all',
+    // Every word must match: 益生菌发酵 = 益生菌 AND 发酵 (the default 'last' drops words from the end). 'any':
+    // documents with every word first, then without the most frequent words (Meilisearch has no plain OR).
+    matchingStrategy: query.match === 'any' ? 'frequency' : 'all',
     locales: ['cmn'],
   } satisfies SearchParams;
 }

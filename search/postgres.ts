@@ -17,6 +17,12 @@ import { highlight, parseQuery, quoteLexeme, snippet, tsvectorLiteral } from './
  */
 
 const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'; // D body, C summary, B keywords, A title
+/**
+ * match 'any': ranking reads every ranked match's tsvector (≈ 25 µs each on PGlite) and the words of a listing
+ * can match thousands of documents, so only the newest ANY_RANK_WINDOW matches are ranked; older matches follow
+ * them, newest first (docs/search.md).
+ */
+export const ANY_RANK_WINDOW = 1000;
 
 function latinWords(doc: SearchDocument): string[] {
   const text = [doc.title, doc.summary, doc.keywords.join(' '), doc.body].join(' ').toLowerCase();
@@ -185,15 +191,28 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
 
     async search(query) {
       const started = performance.now();
-      const first = parseQuery(query.q, { prefix: query.prefix });
+      const any = query.match === 'any';
+      const first = parseQuery(query.q, { prefix: query.prefix, any });
       const replace = first.latin.length ? await corrections(first.latin) : new Map<string, string>();
-      const parsed = replace.size ? parseQuery(query.q, { prefix: query.prefix, replace }) : first;
+      const parsed = replace.size ? parseQuery(query.q, { prefix: query.prefix, replace, any }) : first;
       const where = filters(query);
       const tsq = parsed.tsquery;
       if (tsq) where.push(sql`d.tsv @@ ${tsq}::tsquery`);
-      // Ranking reads every match's tsvector: only when the order needs it.
+      // Ranking reads every match's tsvector: only when the order needs it ('any': the newest window only).
       const byRelevance = tsq !== null && query.sort === 'relevance';
-      const rank = byRelevance ? sql`ts_rank_cd(${RANK_WEIGHTS}::float4[], d.tsv, ${tsq}::tsquery)` : sql`0`;
+      const windowed = byRelevance && any;
+      const rankOf = (alias: string) =>
+        sql`ts_rank_cd(${RANK_WEIGHTS}::float4[], ${sql.ref(`${alias}.tsv`)}, ${tsq}::tsquery)`;
+      const rank = byRelevance && !windowed ? rankOf('d') : sql`0`;
+      const ranked = windowed
+        ? sql`select w.listing_id, ${rankOf('s')} as rank
+              from (select listing_id from matched order by published_at desc, listing_id desc
+                    limit ${ANY_RANK_WINDOW}) w
+              join search_document s using (listing_id)`
+        : sql`select null::integer as listing_id, null::real as rank where false`;
+      const withFacets = query.facets !== false;
+      const facet = (select: RawBuilder<unknown>) =>
+        withFacets ? sql`(select jsonb_object_agg(k, n) from (${select}) x)` : sql`null::jsonb`;
       const order =
         query.sort === 'newest' || (!tsq && query.sort === 'relevance')
           ? sql`published_at desc, listing_id desc`
@@ -216,22 +235,23 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
                  d.published_at, ${rank} as rank
           from search_document d
           where ${sql.join(where, sql` and `)}
+        ), ranked as (
+          ${ranked}
         ), page as (
-          select listing_id, published_at, amount_wan, rank
-          from matched order by ${order} limit ${query.perPage} offset ${offset}
+          select m.listing_id, m.published_at, m.amount_wan,
+                 ${windowed ? sql`coalesce(r.rank, -1)` : sql`m.rank`} as rank
+          from matched m left join ranked r using (listing_id)
+          order by ${order} limit ${query.perPage} offset ${offset}
         )
         select
           (select count(*)::int from matched) as total,
           (select jsonb_agg(jsonb_build_object('doc', x.doc) order by ${order})
              from (select page.*, s.doc from page join search_document s using (listing_id)) x) as hits,
-          (select jsonb_object_agg(k, n) from (select kind as k, count(*) as n from matched group by 1) x) as kind,
-          (select jsonb_object_agg(k, n) from (
-             select unnest(field_codes) as k, count(*) as n from matched group by 1) x) as field,
-          (select jsonb_object_agg(k, n) from (select region as k, count(*) as n from matched group by 1) x) as region,
-          (select jsonb_object_agg(k, n) from (
-             select trl::text as k, count(*) as n from matched where trl is not null group by 1) x) as trl,
-          (select jsonb_object_agg(k, n) from (
-             select unnest(modes) as k, count(*) as n from matched group by 1) x) as mode`.execute(db);
+          ${facet(sql`select kind as k, count(*) as n from matched group by 1`)} as kind,
+          ${facet(sql`select unnest(field_codes) as k, count(*) as n from matched group by 1`)} as field,
+          ${facet(sql`select region as k, count(*) as n from matched group by 1`)} as region,
+          ${facet(sql`select trl::text as k, count(*) as n from matched where trl is not null group by 1`)} as trl,
+          ${facet(sql`select unnest(modes) as k, count(*) as n from matched group by 1`)} as mode`.execute(db);
       const row = result.rows[0]!;
       const facets: FacetCounts = {
         kind: row.kind ?? {},

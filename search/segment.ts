@@ -79,11 +79,12 @@ export interface ParsedQuery {
 /**
  * Builds the tsquery: every part must match (AND). A CJK run matches its jieba words (a word of three or more
  * characters also matches through all its bigrams) or else all of the run's bigrams; a single character is a
- * prefix. `prefix`: the last part also matches as a prefix (search as you type).
+ * prefix. `prefix`: the last part also matches as a prefix (search as you type). `any`: the parts are joined
+ * with OR instead (a document holding any one part matches).
  */
 export function parseQuery(
   q: string,
-  options: { prefix?: boolean; replace?: Map<string, string> } = {},
+  options: { prefix?: boolean; replace?: Map<string, string>; any?: boolean } = {},
 ): ParsedQuery {
   const text = q.toLowerCase().slice(0, 200);
   const parts: string[] = [];
@@ -124,7 +125,13 @@ export function parseQuery(
       parts.push(`${quoteLexeme(corrected)}${isLast ? ':*' : ''}`);
     });
   });
-  return { tsquery: parts.length ? parts.join(' & ') : null, terms: [...new Set(terms)], latin };
+  const tsquery = parts.length ? parts.join(options.any ? ' | ' : ' & ') : null;
+  return { tsquery, terms: [...new Set(terms)], latin };
+}
+
+/** The jieba words of a text (accurate mode, lower case, no punctuation), e.g. to build a query from a title. */
+export function words(text: string): string[] {
+  return clean(segmenter().cut(text.toLowerCase(), false));
 }
 
 /** Marks every occurrence of the terms (longest first), case-insensitive; returns segments, never HTML. */

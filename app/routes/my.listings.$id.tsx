@@ -20,6 +20,8 @@ import { collectFormValues, toFormValues } from '../features/listings/form.ts';
 import { ownerActions } from '../features/listings/lifecycle.ts';
 import { deleteDraft, ownListing } from '../features/listings/manage.server.ts';
 import { handleEdit, handleOwnerAction } from '../features/listings/owner-pages.server.ts';
+import { Recommendations } from '../features/matching/components/recommendations.tsx';
+import { recommendFor } from '../features/matching/recommend.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requirePermission } from '../server/auth.server.ts';
 import { formFailure } from '../server/forms.server.ts';
@@ -37,9 +39,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const listing = await ownListing(context.db, principal, id);
   if (!listing) throw notFound();
   const codes = listing.fields.map((f) => f.code);
-  const [fields, attachments] = await Promise.all([
+  const [fields, attachments, recommendations] = await Promise.all([
     listFieldsWithCounts(context.db, { now: new Date() }),
     listAttachments(context.db, id),
+    listing.status === 'published' ? recommendFor(context.db, context.search, id) : null,
   ]);
   return {
     id,
@@ -55,6 +58,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     events: listing.events,
     actions: ownerActions(listing.status),
     attachments: attachments.map((a) => ({ ...a, created_at: a.created_at.toISOString() })),
+    recommendations,
   };
 }
 
@@ -178,6 +182,7 @@ export default function EditListing() {
         completeness={data.completeness}
         submitLabel={zhCN.listingForm.save}
       />
+      <Recommendations data={data.recommendations} unpublished={data.status !== 'published'} />
       <section className="panel" aria-labelledby="attachments-heading">
         <h2 id="attachments-heading">{t.attachments}</h2>
         <ul className="plain-list">

@@ -53,6 +53,8 @@ const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('和林技术市场 <noreply@helin-tech-market.local>'),
   /** How long a listing stays published after approval or renewal. */
   LISTING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** How many days a listing's organisation has to answer an expression of interest (reminded 48 h before). */
+  INTEREST_RESPONSE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
 });
 
 export type Config = z.infer<typeof configSchema>;
