@@ -25,6 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     ...(await accountOverview(context.db, principal)),
     bureau: hasPermission(principal, 'read:bureau-area:any'),
     canPost: hasPermission(principal, 'create:listing:own'),
+    manager: principal.platformRoles.includes('manager'),
     notices: notices.map((n) => ({ ...n, created_at: n.created_at.toISOString() })),
     listMail: await memberSubscription(context.db, principal),
   };
@@ -51,13 +52,16 @@ export default function AccountPage() {
   return (
     <>
       <PageHeading title={a.accountTitle} lead={a.welcome(data.displayName)}>
-        {data.canPost ? (
-          <p className="row-links">
+        <p className="row-links">
+          {data.canPost ? (
             <Link className="button" to="/my/listings">
               {zhCN.myListings.title}
             </Link>
-          </p>
-        ) : null}
+          ) : null}
+          <Link to="/my/interests">{zhCN.deals.interest.myTitle}</Link>
+          <Link to="/matches">{zhCN.deals.match.listTitle}</Link>
+          {data.manager ? <Link to="/manager">{zhCN.deals.board.title}</Link> : null}
+        </p>
       </PageHeading>
       <section className="panel" aria-labelledby="notices-heading">
         <h2 id="notices-heading">{a.notices}</h2>

@@ -30,6 +30,11 @@ export default function BureauHome() {
           </Link>
         </li>
         <li>
+          <Link to="/bureau/matching">
+            <strong>{zhCN.deals.board.overdueInterests}</strong>
+          </Link>
+        </li>
+        <li>
           <Link to="/bureau/editions">
             <strong>{zhCN.editions.bureau.title}</strong>
             <span>{zhCN.editions.intro}</span>

@@ -26,7 +26,13 @@ function Status({ item }: { item: Item }) {
   );
 }
 
-function Received({ item, failure }: { item: Item; failure: ReturnType<typeof useActionData<typeof action>> }) {
+function Received({
+  item,
+  failure,
+}: {
+  item: Item;
+  failure: ReturnType<typeof useActionData<typeof action>>;
+}) {
   const mine = failure?.values.id === String(item.id);
   return (
     <li className="panel" data-testid={`interest-${item.id}`}>

@@ -4,6 +4,7 @@
  *   BENCH_N          synthetic listings of the large run (default 100000; 0 skips it)
  *   BENCH_SOURCES    source listings timed per run (default 50)
  *   BENCH_WARMUP     warm-up calls before measuring (default 10)
+ *   BENCH_ROUNDS     rounds over the sources; a source's time is its median (default 3: this machine is shared)
  *   BENCH_ANALYZE    1: ANALYZE after the large reindex (PGlite has no autovacuum; default 0)
  *   BENCH_DATA_DIR   large run on PGlite: use (and keep) this folder; a folder that already holds the listings
  *                    is reused as it is (no generate, no reindex) — for trying changes quickly
@@ -23,7 +24,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { type Kysely, sql } from 'kysely';
-import { recommendFor } from '../../app/features/matching/recommend.server.ts';
+import { type RecommendationList, recommendFor } from '../../app/features/matching/recommend.server.ts';
 import { createDb, type DbHandle, pgliteExtensions } from '../../db/client.ts';
 import { migrateToLatest } from '../../db/migrate.ts';
 import type { Database } from '../../db/schema.ts';
@@ -38,6 +39,7 @@ const env = process.env;
 const N = intEnv('BENCH_N', 100_000);
 const SOURCES = intEnv('BENCH_SOURCES', 50);
 const WARMUP = intEnv('BENCH_WARMUP', 10);
+const ROUNDS = Math.max(1, intEnv('BENCH_ROUNDS', 3));
 const ANALYZE = env.BENCH_ANALYZE === '1';
 const OUT = path.resolve(root, env.BENCH_OUT ?? 'tests/bench/results/recommend.json');
 const GOAL_MS = 100;
@@ -80,17 +82,32 @@ function summarise(values: number[]): Summary {
   };
 }
 
-/** The engine, with the time spent in search() and the number of calls counted. */
+/**
+ * The engine, with the number of search() calls and the wall time from the first call's start to the last
+ * call's end (the calls of one recommendation run side by side).
+ */
 function timedEngine(engine: SearchEngine) {
-  const stats = { ms: 0, calls: 0 };
+  const stats = {
+    first: Number.POSITIVE_INFINITY,
+    last: 0,
+    calls: 0,
+    reset() {
+      this.first = Number.POSITIVE_INFINITY;
+      this.last = 0;
+      this.calls = 0;
+    },
+    get ms() {
+      return this.calls === 0 ? 0 : this.last - this.first;
+    },
+  };
   const wrapped: SearchEngine = {
     ...engine,
     async search(query) {
-      const started = performance.now();
+      stats.first = Math.min(stats.first, performance.now());
       try {
         return await engine.search(query);
       } finally {
-        stats.ms += performance.now() - started;
+        stats.last = Math.max(stats.last, performance.now());
         stats.calls++;
       }
     },
@@ -119,7 +136,9 @@ async function pickSources(db: Kysely<Database>, count: number, offset = 0): Pro
 interface Sample {
   id: number;
   kind: string;
+  /** Median over the rounds. */
   ms: number;
+  rounds_ms: number[];
   search_ms: number;
   searches: number;
   items: number;
@@ -141,11 +160,7 @@ interface RunResult {
   samples: Sample[];
 }
 
-async function measure(
-  label: string,
-  handle: DbHandle,
-  setup: Record<string, number>,
-): Promise<RunResult> {
+async function measure(label: string, handle: DbHandle, setup: Record<string, number>): Promise<RunResult> {
   const db = handle.db;
   const { engine, stats } = timedEngine(createPostgresEngine(db));
   const counts = await db
@@ -159,24 +174,34 @@ async function measure(
   // Warm-up on other listings than the measured ones (JIT, jieba dictionary, buffer cache).
   const warm = (await pickSources(db, WARMUP, 1)).filter((id) => !sources.includes(id));
   for (const id of warm) await recommendFor(db, engine, id);
-  const samples: Sample[] = [];
-  for (const id of sources) {
-    stats.ms = 0;
-    stats.calls = 0;
-    const started = performance.now();
-    const result = await recommendFor(db, engine, id);
-    const ms = performance.now() - started;
-    if (!result) throw new Error(`listing ${id} not found`);
-    samples.push({
-      id,
-      kind: result.source.kind,
-      ms: round(ms),
-      search_ms: round(stats.ms),
-      searches: stats.calls,
-      items: result.items.length,
-      top_score: result.items[0]?.score ?? null,
-    });
+  const runs = new Map<
+    number,
+    { ms: number; search_ms: number; searches: number; result: RecommendationList }[]
+  >();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const id of sources) {
+      stats.reset();
+      const started = performance.now();
+      const result = await recommendFor(db, engine, id);
+      const ms = performance.now() - started;
+      if (!result) throw new Error(`listing ${id} not found`);
+      runs.set(id, [...(runs.get(id) ?? []), { ms, search_ms: stats.ms, searches: stats.calls, result }]);
+    }
   }
+  const samples: Sample[] = sources.map((id) => {
+    const list = [...runs.get(id)!].sort((a, b) => a.ms - b.ms);
+    const median = list[Math.floor(list.length / 2)]!;
+    return {
+      id,
+      kind: median.result.source.kind,
+      ms: round(median.ms),
+      rounds_ms: runs.get(id)!.map((x) => round(x.ms)),
+      search_ms: round(median.search_ms),
+      searches: median.searches,
+      items: median.result.items.length,
+      top_score: median.result.items[0]?.score ?? null,
+    };
+  });
   const overall = summarise(samples.map((s) => s.ms));
   const kinds = [...new Set(samples.map((s) => s.kind))].sort();
   return {
@@ -279,10 +304,14 @@ async function largeRun(): Promise<RunResult> {
 
 function printRun(r: RunResult) {
   out('');
-  out(`${r.label} (${r.database}; ${r.listings} listings, ${r.live} live; setup ${JSON.stringify(r.setup_s)} s)`);
-  out(`  ${r.overall.n} sources after ${r.warmup} warm-up calls`);
+  out(
+    `${r.label} (${r.database}; ${r.listings} listings, ${r.live} live; setup ${JSON.stringify(r.setup_s)} s)`,
+  );
+  out(`  ${r.overall.n} sources after ${r.warmup} warm-up calls, median of ${ROUNDS} rounds per source`);
   const row = (name: string, s: Summary) =>
-    out(`  ${name.padEnd(12)} p50 ${String(s.p50).padStart(7)}  p95 ${String(s.p95).padStart(7)}  max ${String(s.max).padStart(7)} ms`);
+    out(
+      `  ${name.padEnd(12)} p50 ${String(s.p50).padStart(7)}  p95 ${String(s.p95).padStart(7)}  max ${String(s.max).padStart(7)} ms`,
+    );
   row('recommend', r.overall);
   row('  in search', r.search);
   for (const [kind, s] of Object.entries(r.by_kind)) row(`  ${kind}`, s);
@@ -313,7 +342,10 @@ async function main() {
     engine: 'postgres',
     analyzed: ANALYZE,
     goal_ms: GOAL_MS,
-    note: 'wall clock of one recommendFor call (limit 10), one call at a time, after the warm-up',
+    rounds: ROUNDS,
+    note:
+      'wall clock of one recommendFor call (limit 10), one call at a time, after the warm-up; ' +
+      "a source's time is its median over the rounds",
     runs,
   };
   fs.mkdirSync(path.dirname(OUT), { recursive: true });

@@ -159,6 +159,19 @@ export const MATRIX: Record<string, RouteEntry> = {
     expect: signedIn('allow'),
     post: { form: { intent: 'submit', id: 'abc' }, expect: only(POSTERS) },
   },
+  'matches._index': { url: () => '/matches', expect: signedIn('allow') },
+  'matches.$id': {
+    url: () => '/matches/999999',
+    // No such match (and nobody may see another's): 404 for everyone signed in.
+    expect: signedIn('missing'),
+    post: { form: { intent: 'nothing' }, expect: signedIn('allow') },
+  },
+  'manager._index': {
+    url: () => '/manager',
+    expect: only(['manager', 'reviewer', 'admin']),
+    post: { form: { need: '' }, expect: only(['manager', 'reviewer', 'admin']) },
+  },
+  'bureau.matching': { url: () => '/bureau/matching', expect: only(['reviewer', 'admin']) },
   'my.interests': {
     url: () => '/my/interests',
     expect: signedIn('allow'),

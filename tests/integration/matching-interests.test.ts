@@ -13,10 +13,10 @@ import {
 import { zhCN } from '../../app/i18n/zh-CN.ts';
 import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
 import type { AppContext } from '../../app/server/context.ts';
+import { formatDate } from '../../app/ui/format.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { DeclineReason, ListingKind } from '../../db/schema.ts';
 import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
-import { formatDate } from '../../app/ui/format.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
 
@@ -340,14 +340,21 @@ describe('expressing interest', () => {
     await expressOk(enterprise, listing.id);
     const r = await writesNothing(() => express(enterpriseMember, listing.id));
     expect(r).toEqual({ ok: false, status: 409, formError: e.twice });
-    const rows = await handle.db.selectFrom('interest').select('id').where('listing_id', '=', listing.id).execute();
+    const rows = await handle.db
+      .selectFrom('interest')
+      .select('id')
+      .where('listing_id', '=', listing.id)
+      .execute();
     expect(rows.length).toBe(1);
   });
 
   it('refuses two simultaneous interests of one organisation in one listing: one row, one 409', async () => {
     const { listing } = await freshOffer();
     const before = await counts();
-    const results = await Promise.all([express(enterprise, listing.id), express(enterpriseMember, listing.id)]);
+    const results = await Promise.all([
+      express(enterprise, listing.id),
+      express(enterpriseMember, listing.id),
+    ]);
     expect(results.filter((r) => r.ok).length).toBe(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, status: 409, formError: e.twice }]);
     const after = await counts();
@@ -361,7 +368,9 @@ describe('expressing interest', () => {
     expect(unverified.memberships).toEqual([expect.objectContaining({ verified: false })]);
     const r = await writesNothing(() => express(unverified, listing.id));
     expect(r).toEqual({ ok: false, status: 403, formError: e.notVerified });
-    const foreign = await writesNothing(() => express(enterprise, listing.id, { organisationId: orgOf(outsider) }));
+    const foreign = await writesNothing(() =>
+      express(enterprise, listing.id, { organisationId: orgOf(outsider) }),
+    );
     expect(foreign).toEqual({ ok: false, status: 403, formError: e.notVerified });
   });
 });
@@ -397,25 +406,39 @@ describe('answering an interest', () => {
     const label = zhCN.matching.declineReason.price;
     const title = t.notices.declinedTitle(listing.title);
     const told = await notices('interest.declined', title);
-    expect(told).toEqual([{ user_id: enterprise.userId, title, body: t.notices.declinedBody(label), link: '/my/interests' }]);
+    expect(told).toEqual([
+      { user_id: enterprise.userId, title, body: t.notices.declinedBody(label), link: '/my/interests' },
+    ]);
     expect(told[0]!.body).toContain(label);
     const sent = await mails('interest', id);
     expect(sent.at(-1)!.payload).toMatchObject({ to: enterprise.email, subject: title });
     expect(sent.at(-1)!.payload.text).toContain(label);
     expect(await auditActions(id)).toEqual(['interest.create', 'interest.decline']);
-    expect(await handle.db.selectFrom('match').select('id').where('interest_id', '=', id).execute()).toEqual([]);
+    expect(await handle.db.selectFrom('match').select('id').where('interest_id', '=', id).execute()).toEqual(
+      [],
+    );
 
     const mine = await myInterests(handle.db, enterpriseMember);
-    expect(mine.sent.find((i) => i.id === id)).toMatchObject({ status: 'declined', declineLabel: label, match_id: null });
+    expect(mine.sent.find((i) => i.id === id)).toMatchObject({
+      status: 'declined',
+      declineLabel: label,
+      match_id: null,
+    });
   });
 
   it('shows the text of an "other" decline after its label', async () => {
     const { listing, owner } = await freshOffer();
     const id = await expressOk(enterprise, listing.id);
-    const r = await respond(owner, id, 1, { accept: false, reason_code: 'other', reason_text: '团队正在进行产权转让' });
+    const r = await respond(owner, id, 1, {
+      accept: false,
+      reason_code: 'other',
+      reason_text: '团队正在进行产权转让',
+    });
     expect(r.ok).toBe(true);
     const [told] = await notices('interest.declined', t.notices.declinedTitle(listing.title));
-    expect(told!.body).toBe(t.notices.declinedBody(`${zhCN.matching.declineReason.other}：团队正在进行产权转让`));
+    expect(told!.body).toBe(
+      t.notices.declinedBody(`${zhCN.matching.declineReason.other}：团队正在进行产权转让`),
+    );
     expect((await interest(id)).decline_text).toBe('团队正在进行产权转让');
   });
 
@@ -427,7 +450,11 @@ describe('answering an interest', () => {
     if (!r.ok || r.matchId === null) throw new Error(JSON.stringify(r));
 
     expect(await interest(id)).toMatchObject({ status: 'accepted', decline_code: null, version: 2 });
-    const match = await handle.db.selectFrom('match').selectAll().where('id', '=', r.matchId).executeTakeFirstOrThrow();
+    const match = await handle.db
+      .selectFrom('match')
+      .selectAll()
+      .where('id', '=', r.matchId)
+      .executeTakeFirstOrThrow();
     expect(match).toMatchObject({
       state: 'accepted',
       source: 'interest',
@@ -442,7 +469,11 @@ describe('answering an interest', () => {
     expect(new Date(match.need_accepted_at!).getTime()).toBe(now.getTime());
     expect(new Date(match.offer_accepted_at!).getTime()).toBe(now.getTime());
 
-    const events = await handle.db.selectFrom('match_event').selectAll().where('match_id', '=', r.matchId).execute();
+    const events = await handle.db
+      .selectFrom('match_event')
+      .selectAll()
+      .where('match_id', '=', r.matchId)
+      .execute();
     expect(events).toEqual([
       expect.objectContaining({
         type: 'created_from_interest',
@@ -453,7 +484,9 @@ describe('answering an interest', () => {
       }),
     ]);
     const told = await notices('interest.accepted', t.notices.acceptedTitle(listing.title));
-    expect(told).toEqual([expect.objectContaining({ user_id: enterprise.userId, link: `/matches/${r.matchId}` })]);
+    expect(told).toEqual([
+      expect.objectContaining({ user_id: enterprise.userId, link: `/matches/${r.matchId}` }),
+    ]);
     expect(await auditActions(id)).toEqual(['interest.create', 'interest.accept']);
     const mine = await myInterests(handle.db, enterprise);
     expect(mine.sent.find((i) => i.id === id)).toMatchObject({ status: 'accepted', match_id: r.matchId });
@@ -464,7 +497,11 @@ describe('answering an interest', () => {
     const id = await expressOk(university, demand.id);
     const r = await respond(enterpriseMember, id, 1, { accept: true });
     if (!r.ok || r.matchId === null) throw new Error(JSON.stringify(r));
-    const match = await handle.db.selectFrom('match').selectAll().where('id', '=', r.matchId).executeTakeFirstOrThrow();
+    const match = await handle.db
+      .selectFrom('match')
+      .selectAll()
+      .where('id', '=', r.matchId)
+      .executeTakeFirstOrThrow();
     expect(match).toMatchObject({
       state: 'accepted',
       need_listing_id: demand.id,
@@ -536,8 +573,16 @@ describe('withdrawing an interest', () => {
   it('is done by a member of the requesting organisation while pending; then it may be expressed again', async () => {
     const { listing, owner } = await freshOffer();
     const id = await expressOk(enterprise, listing.id);
-    expect(await writesNothing(() => withdraw(owner, id, 1))).toEqual({ ok: false, status: 404, formError: e.notFound });
-    expect(await writesNothing(() => withdraw(enterprise, id, 2))).toEqual({ ok: false, status: 409, formError: e.stale });
+    expect(await writesNothing(() => withdraw(owner, id, 1))).toEqual({
+      ok: false,
+      status: 404,
+      formError: e.notFound,
+    });
+    expect(await writesNothing(() => withdraw(enterprise, id, 2))).toEqual({
+      ok: false,
+      status: 409,
+      formError: e.stale,
+    });
 
     expect(await withdraw(enterpriseMember, id, 1)).toEqual({ ok: true });
     expect(await interest(id)).toMatchObject({ status: 'withdrawn', version: 2, responded_at: null });
@@ -550,7 +595,9 @@ describe('withdrawing an interest', () => {
 
     // The owner no longer sees it; the requester still does; a new interest is possible.
     expect((await myInterests(handle.db, owner)).received.map((i) => i.id)).not.toContain(id);
-    expect((await myInterests(handle.db, enterprise)).sent.find((i) => i.id === id)?.status).toBe('withdrawn');
+    expect((await myInterests(handle.db, enterprise)).sent.find((i) => i.id === id)?.status).toBe(
+      'withdrawn',
+    );
     expect(await interestOf(handle.db, enterprise, listing.id)).toBeNull();
     const again = await expressOk(enterprise, listing.id);
     expect(again).not.toBe(id);
@@ -677,9 +724,15 @@ describe('deadlines: the reminder and the overdue flag', () => {
   });
 
   it('is no longer overdue once answered', async () => {
-    const r = await respond(offer.owner, id, 1, { accept: false, reason_code: 'has_partner', reason_text: null });
+    const r = await respond(offer.owner, id, 1, {
+      accept: false,
+      reason_code: 'has_partner',
+      reason_text: null,
+    });
     expect(r.ok).toBe(true);
-    expect((await overdueInterests(handle.db, new Date(respondBy + HOUR))).map((i) => i.id)).not.toContain(id);
+    expect((await overdueInterests(handle.db, new Date(respondBy + HOUR))).map((i) => i.id)).not.toContain(
+      id,
+    );
     const mine = await myInterests(handle.db, enterprise, new Date(respondBy + HOUR));
     expect(mine.sent.find((i) => i.id === id)).toMatchObject({ status: 'declined', overdue: false });
   });

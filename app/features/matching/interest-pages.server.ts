@@ -7,7 +7,13 @@ import { formFailure, formObject, parseWith } from '../../server/forms.server.ts
 import { idParamSchema, notFound, requireIdParam, siteOrigin } from '../../server/responses.ts';
 import { formatDate, formatDateIso } from '../../ui/format.ts';
 import { declineSchema, interestSchema } from './interest-rules.ts';
-import { expressInterest, interestOf, myInterests, respondToInterest, withdrawInterest } from './interests.server.ts';
+import {
+  expressInterest,
+  interestOf,
+  myInterests,
+  respondToInterest,
+  withdrawInterest,
+} from './interests.server.ts';
 
 /* Loaders and actions of the interest UI: the panel on a listing page and 我的意向. */
 

@@ -3,8 +3,7 @@ import { redirect } from '@remix-run/node';
 import { z } from 'zod';
 import { ACTIVITY_KINDS } from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
-import { requireUser } from '../../server/auth.server.ts';
-import { forbidden } from '../../server/auth.server.ts';
+import { forbidden, requireUser } from '../../server/auth.server.ts';
 import { formFailure, formObject, parseWith } from '../../server/forms.server.ts';
 import { idParamSchema, notFound, requireIdParam, siteOrigin } from '../../server/responses.ts';
 import { formatDateIso } from '../../ui/format.ts';
@@ -12,7 +11,13 @@ import { isStaff } from '../listings/access.server.ts';
 import { contractSchema, declineSchema, registrationSchema } from './interest-rules.ts';
 import { loadMatchPage, managerBoard, myMatches } from './match-pages.server.ts';
 import { MATCH_ACTIONS } from './match-state.ts';
-import { actOnMatch, assignManager, logActivity, type MatchActionInput, proposeMatch } from './matches.server.ts';
+import {
+  actOnMatch,
+  assignManager,
+  logActivity,
+  type MatchActionInput,
+  proposeMatch,
+} from './matches.server.ts';
 
 /* Loaders and actions of the match pages, the managers' board and the bureau's brokering overview. */
 
@@ -34,9 +39,13 @@ const noteSchema = z.object({ note: z.string().trim().max(1000, { error: e.noteT
 const activitySchema = (today: string) =>
   z.object({
     kind: z.enum(ACTIVITY_KINDS, { error: e.activityKind }),
-    minutes: z.coerce.number({ error: e.minutes }).int({ error: e.minutes }).min(0, { error: e.minutes }).max(1440, {
-      error: e.minutes,
-    }),
+    minutes: z.coerce
+      .number({ error: e.minutes })
+      .int({ error: e.minutes })
+      .min(0, { error: e.minutes })
+      .max(1440, {
+        error: e.minutes,
+      }),
     occurred_on: z
       .string({ error: e.date })
       .regex(/^\d{4}-\d{2}-\d{2}$/, { error: e.date })
@@ -55,7 +64,9 @@ export async function matchAction({ request, params, context }: ActionFunctionAr
   const today = formatDateIso(new Date());
   const origin = siteOrigin(context.config, request);
   const db = context.db;
-  let result: { ok: true } | { ok: false; status: number; formError?: string; fieldErrors?: Record<string, string[]> };
+  let result:
+    | { ok: true }
+    | { ok: false; status: number; formError?: string; fieldErrors?: Record<string, string[]> };
   if (intent === 'activity') {
     const activity = parseWith(activitySchema(today), values);
     if (!activity.ok) return formFailure(400, values, { fieldErrors: activity.fieldErrors });
@@ -63,7 +74,14 @@ export async function matchAction({ request, params, context }: ActionFunctionAr
   } else if (intent === 'take' || intent === 'assign') {
     const managerUserId = intent === 'take' ? principal.userId : idParamSchema.safeParse(values.manager).data;
     if (!managerUserId) return formFailure(400, values, { fieldErrors: { manager: [e.notAManager] } });
-    result = await assignManager(db, { principal, matchId, version, managerUserId, ip: context.clientIp, origin });
+    result = await assignManager(db, {
+      principal,
+      matchId,
+      version,
+      managerUserId,
+      ip: context.clientIp,
+      origin,
+    });
   } else {
     const note = parseWith(noteSchema, values);
     if (!note.ok) return formFailure(400, values, { fieldErrors: note.fieldErrors });
@@ -109,7 +127,10 @@ function requireManager(principal: Awaited<ReturnType<typeof requireUser>>) {
 export async function loadBoard({ request, context }: LoaderFunctionArgs) {
   const principal = await requireUser(request, context);
   requireManager(principal);
-  return { ...(await managerBoard(context.db, principal)), done: new URL(request.url).searchParams.get('done') };
+  return {
+    ...(await managerBoard(context.db, principal)),
+    done: new URL(request.url).searchParams.get('done'),
+  };
 }
 
 const proposeSchema = z.object({

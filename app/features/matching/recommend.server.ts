@@ -2,10 +2,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import type { Kysely } from 'kysely';
 import { type Database, type ListingKind, MODES, type Mode } from '../../../db/schema.ts';
 import { documentsOf } from '../../../search/documents.ts';
-import type { SearchDocument, SearchEngine, SearchQuery } from '../../../search/engine.ts';
+import type { SearchDocument, SearchEngine, SearchHit, SearchQuery } from '../../../search/engine.ts';
 import { words } from '../../../search/segment.ts';
 import { getPrincipal } from '../../server/auth.server.ts';
 import { hasPermission } from '../accounts/permissions.ts';
+import { DAY_MS } from '../listings/lifecycle.ts';
 import {
   type Candidate,
   type NeedProfile,
@@ -46,6 +47,11 @@ export const FIELD_CANDIDATES = 25;
 export const MAX_KEYWORD_TERMS = 5;
 export const MIN_QUERY_TERMS = 3;
 export const TEXT_SATURATION = 3;
+/**
+ * The field query looks at the listings of the last FIELD_WINDOW_DAYS first (the same newest hits when there
+ * are enough of them, and much less to read in a large index), then at all of them.
+ */
+export const FIELD_WINDOW_DAYS = 30;
 export const TEXT_BODY_CREDIT = 0.6;
 
 /**
@@ -225,6 +231,48 @@ export interface RecommendationList {
   tookMs: number;
 }
 
+/** Ids of live listings of the opposite side found by text and by field (the source itself left out). */
+async function candidateIdsFor(
+  search: SearchEngine,
+  source: SearchDocument,
+  terms: readonly string[],
+  now: Date,
+): Promise<number[]> {
+  const kinds = oppositeKinds(source.kind);
+  const perKind = (n: number) => Math.max(1, Math.ceil(n / kinds.length));
+  const base = { page: 1, facets: false } as const;
+  const recent = new Date(now.getTime() - FIELD_WINDOW_DAYS * DAY_MS).toISOString();
+  async function byText(kind: ListingKind): Promise<SearchHit[]> {
+    const q = terms.join(' ');
+    const perPage = perKind(TEXT_CANDIDATES);
+    return (await search.search({ ...base, q, kind, match: 'any', sort: 'relevance', perPage })).hits;
+  }
+  /** The newest listings of the source's fields: among the recent ones first, among all when too few. */
+  async function byField(kind: ListingKind): Promise<SearchHit[]> {
+    const fields = source.field_codes;
+    const query: SearchQuery = {
+      ...base,
+      q: '',
+      kind,
+      fields,
+      sort: 'newest',
+      perPage: perKind(FIELD_CANDIDATES),
+    };
+    const first = await search.search({ ...query, publishedAfter: recent });
+    return first.hits.length < query.perPage ? (await search.search(query)).hits : first.hits;
+  }
+  // Side by side: a pg pool runs them in parallel (PGlite has one connection and queues them).
+  const found = await Promise.all(
+    kinds.flatMap((kind) => [
+      terms.length > 0 ? byText(kind) : [],
+      source.field_codes.length > 0 ? byField(kind) : [],
+    ]),
+  );
+  const ids = new Set<number>();
+  for (const hits of found) for (const hit of hits) if (hit.id !== source.id) ids.add(hit.id);
+  return [...ids];
+}
+
 /**
  * Recommendations for one listing in any state (the caller decides who may see them). Null when the listing
  * does not exist.
@@ -248,27 +296,7 @@ export async function recommendFor(
 
   const terms = queryTerms(source);
   const kinds = oppositeKinds(source.kind);
-  const perKind = (n: number) => Math.max(1, Math.ceil(n / kinds.length));
-  const base = { page: 1, facets: false } as const;
-  const queries: SearchQuery[] = kinds.flatMap((kind) => {
-    const list: SearchQuery[] = [];
-    if (terms.length > 0) {
-      const q = terms.join(' ');
-      list.push({ ...base, q, kind, match: 'any', sort: 'relevance', perPage: perKind(TEXT_CANDIDATES) });
-    }
-    if (source.field_codes.length > 0) {
-      const fields = source.field_codes;
-      list.push({ ...base, q: '', kind, fields, sort: 'newest', perPage: perKind(FIELD_CANDIDATES) });
-    }
-    return list;
-  });
-  const ids = new Set<number>();
-  // In parallel: a pg pool runs them side by side (PGlite has one connection and queues them).
-  for (const result of await Promise.all(queries.map((q) => search.search(q)))) {
-    for (const hit of result.hits) if (hit.id !== listingId) ids.add(hit.id);
-  }
-
-  const candidateIds = [...ids];
+  const candidateIds = await candidateIdsFor(search, source, terms, now);
   const [docs, orgs] = await Promise.all([
     documentsOf(db, candidateIds, now),
     candidateIds.length

@@ -6,7 +6,8 @@
 export const dealsZh = {
   interest: {
     panelTitle: '表达合作意向',
-    panelLead: '说明您能提供什么或需要什么。对方须在期限内答复：接受后双方可看到彼此的身份和联系方式；婉拒会告知原因。',
+    panelLead:
+      '说明您能提供什么或需要什么。对方须在期限内答复：接受后双方可看到彼此的身份和联系方式；婉拒会告知原因。',
     message: '意向说明',
     messageHint: '10 至 1000 字',
     asOrganisation: '以哪个单位的名义',
@@ -91,11 +92,15 @@ export const dealsZh = {
     actionDone: '已更新。',
     activities: '跟进记录',
     activityKind: '方式',
-    activityKinds: { call: '电话', visit: '走访', meeting: '会议', document: '文件', other: '其他' } as Record<
-      'call' | 'visit' | 'meeting' | 'document' | 'other',
-      string
-    >,
+    activityKinds: {
+      call: '电话',
+      visit: '走访',
+      meeting: '会议',
+      document: '文件',
+      other: '其他',
+    } as Record<'call' | 'visit' | 'meeting' | 'document' | 'other', string>,
     minutes: '用时（分钟）',
+    minutesValue: (n: number) => `${n} 分钟`,
     occurredOn: '日期',
     activityNote: '内容',
     logActivity: '记录跟进',
@@ -125,6 +130,13 @@ export const dealsZh = {
       assignedTitle: (id: number) => `您被指派负责对接 #${id}`,
     },
   },
+  /** Events that are not state-machine actions (those use zhCN.matching.action). */
+  eventType: {
+    created_from_interest: '意向被接受，对接建立',
+    proposed: '技术经理人发起撮合',
+    manager_took: '技术经理人认领跟进',
+    manager_assigned: '县科技局指派技术经理人',
+  } as Record<string, string>,
   board: {
     title: '技术经理人工作台',
     lead: '您负责的对接按状态排列，久未跟进的排在最前；下方是尚无人负责的对接和新的撮合。',

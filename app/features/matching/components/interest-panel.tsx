@@ -1,6 +1,6 @@
 import { Form, Link } from '@remix-run/react';
 import { zhCN } from '../../../i18n/zh-CN.ts';
-import { FormError, type FieldErrors, SelectField, TextAreaField } from '../../../ui/form.tsx';
+import { type FieldErrors, FormError, SelectField, TextAreaField } from '../../../ui/form.tsx';
 import type { InterestPanel as Panel } from '../interest-pages.server.ts';
 
 const t = zhCN.deals.interest;

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { login } from '../../app/features/accounts/accounts.server.ts';
+import { actOnMatch, assignManager, proposeMatch } from '../../app/features/matching/matches.server.ts';
+import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { DbHandle } from '../../db/client.ts';
+import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
+import { testContext } from '../support/context.ts';
+import { createTestDb } from '../support/db.ts';
+let handle: DbHandle;
+async function as(email: string): Promise<SignedIn> {
+  const ctx = testContext(handle);
+  const r = await login(handle.db, ctx.config, { email, password: DEMO_PASSWORD }, { ip: '1.1.1.1', userAgent: null });
+  if (!r.ok) throw new Error('x');
+  return (await getPrincipal(new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }), ctx))!;
+}
+beforeAll(async () => { handle = await createTestDb({ seeded: true }); });
+afterAll(() => handle.close());
+it('probe', async () => {
+  const m1 = await as('manager1@helin-demo.cn'); const m2 = await as('manager2@helin-demo.cn');
+  const admin = await as('admin@helin-demo.cn');
+  const owner = await as('owner-chilechuan-dairy@helin-demo.cn');
+  const d = await handle.db.selectFrom('listing').select('id').where('organisation_id','=',1).where('kind','=','demand').where('status','=','published').executeTakeFirstOrThrow();
+  const a = await handle.db.selectFrom('listing').select('id').where('organisation_id','=',29).where('kind','=','achievement').where('status','=','published').executeTakeFirstOrThrow();
+  const rs = await Promise.all([m1, m2].map((p) => proposeMatch(handle.db, { principal: p, needListingId: d.id, offerListingId: a.id, note: '', ip: null })));
+  process.stdout.write(`PROBE duplicate race: ${JSON.stringify(rs)}\n`);
+  const id = (rs.find((r) => r.ok) as { id: number }).id;
+  const w = await actOnMatch(handle.db, { principal: m1, matchId: id, version: 1, act: { action: 'withdraw' }, ip: null });
+  process.stdout.write(`PROBE withdraw: ${JSON.stringify(w)}\n`);
+  const as2 = await assignManager(handle.db, { principal: admin, matchId: id, version: 2, managerUserId: m2.userId, ip: null });
+  process.stdout.write(`PROBE assign on withdrawn: ${JSON.stringify(as2)}\n`);
+  const other = rs.find((r) => r.ok && r.id !== id) as { id: number } | undefined;
+  const target = other?.id ?? id;
+  const row = await handle.db.selectFrom('match').selectAll().where('id','=',target).executeTakeFirstOrThrow();
+  const un = await actOnMatch(handle.db, { principal: m2, matchId: target, version: row.version, act: { action: 'withdraw' }, ip: null });
+  process.stdout.write(`PROBE unassigned manager on ${target} (manager ${row.manager_user_id}): ${JSON.stringify(un)}\n`);
+  const m3 = await as('manager3@helin-demo.cn');
+  const d2 = await handle.db.selectFrom('listing').select('id').where('organisation_id','=',1).where('kind','=','scenario').where('status','=','published').executeTakeFirstOrThrow();
+  const p3 = await proposeMatch(handle.db, { principal: m1, needListingId: d2.id, offerListingId: a.id, note: '', ip: null });
+  const u3 = await actOnMatch(handle.db, { principal: m3, matchId: (p3 as {id:number}).id, version: 1, act: { action: 'withdraw' }, ip: null });
+  process.stdout.write(`PROBE unassigned manager3: ${JSON.stringify(u3)}\n`);
+  const pr = await proposeMatch(handle.db, { principal: owner, needListingId: d.id, offerListingId: a.id, note: '', ip: null });
+  process.stdout.write(`PROBE owner propose: ${JSON.stringify(pr)}\n`);
+  expect(1).toBe(1);
+});
