@@ -71,6 +71,11 @@ const statements = [
      check (state not in ('contract_signed', 'registered', 'in_execution', 'closed') or contract_amount_wan is not null),
      check (state not in ('registered', 'in_execution') or registration_no is not null)
    )`,
+  // One open match per pair of listings: two managers proposing the same pair at once get one match and a 409.
+  `create unique index match_open_pair_idx on match (need_listing_id, offer_listing_id)
+     where state not in ('closed', 'declined', 'withdrawn')
+       and need_listing_id is not null and offer_listing_id is not null`,
+  `comment on index match_open_pair_idx is 'one open match per need/offer pair (refuses a duplicate proposal)'`,
   // Serves: a technology manager's board (their matches by state).
   `create index match_manager_idx on match (manager_user_id, state) where manager_user_id is not null`,
   `comment on index match_manager_idx is 'matches brokered by one technology manager'`,

@@ -391,7 +391,7 @@ describe('a technology manager proposes a match', () => {
 
   it('is only for technology managers and bureau staff (403)', async () => {
     const r = await writesNothing(() => propose(need.owner, demand.id, achievement.id));
-    expect(r).toEqual({ ok: false, status: 403, formError: e.notManager });
+    expect(r).toEqual({ ok: false, status: 403, formError: e.onlyManagers });
   });
 
   it('one side accepting leaves it proposed; the same side cannot accept twice; the other side completes it', async () => {
@@ -814,12 +814,12 @@ describe('technology managers', () => {
     expect(await writesNothing(() => assign(manager2, manager3.userId, 2))).toEqual({
       ok: false,
       status: 403,
-      formError: e.notManager,
+      formError: e.onlyManagers,
     });
     expect(await writesNothing(() => assign(need.owner, need.owner.userId, 2))).toEqual({
       ok: false,
       status: 403,
-      formError: e.notManager,
+      formError: e.onlyManagers,
     });
   });
 
@@ -853,7 +853,7 @@ describe('technology managers', () => {
     const before = await counts();
     const r = await act(manager2, id, { action: 'start_negotiation' });
     // manager2 can still see it (every manager may look at a match to take it) but holds no role in it.
-    expect(r).toMatchObject({ ok: false, status: 409 });
+    expect(r).toEqual({ ok: false, status: 403, formError: e.notYours });
     expect(await counts()).toEqual(before);
     expect(await actOk(manager3, id, { action: 'start_negotiation' })).toBe('negotiating');
     expect((await events(id)).at(-1)).toMatchObject({

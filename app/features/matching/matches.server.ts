@@ -7,7 +7,7 @@ import type { SignedIn } from '../../server/auth.server.ts';
 import { isStaff } from '../listings/access.server.ts';
 import { notify, notifyOrganisation } from '../notifications/notify.server.ts';
 import type { ContractInput, DeclineInput, RegistrationInput } from './interest-rules.ts';
-import { decide, type MatchAction, type MatchSide, mayAct } from './match-state.ts';
+import { decide, isOpen, type MatchAction, type MatchSide, mayAct } from './match-state.ts';
 
 /*
  * Matches (对接): created from an accepted interest, or proposed by a technology manager between two live
@@ -128,7 +128,7 @@ export async function proposeMatch(
 ): Promise<{ ok: true; id: number } | MatchError> {
   const { principal } = input;
   const now = input.now ?? new Date();
-  if (!isManager(principal) && !isStaff(principal)) return refuse(403, e.notManager);
+  if (!isManager(principal) && !isStaff(principal)) return refuse(403, e.onlyManagers);
   try {
     return await db.transaction().execute(async (trx) => {
       const docs = await documentsOf(trx, [input.needListingId, input.offerListingId], now);
@@ -154,6 +154,7 @@ export async function proposeMatch(
         .where('state', 'not in', ['closed', 'declined', 'withdrawn'])
         .executeTakeFirst();
       if (open) throw new Refused(refuse(409, e.duplicate));
+      // (The partial unique index match_open_pair_idx catches the race of two simultaneous proposals.)
       const row = await trx
         .insertInto('match')
         .values({
@@ -205,8 +206,13 @@ export async function proposeMatch(
     });
   } catch (error) {
     if (error instanceof Refused) return error.refusal;
+    if (isUniqueViolation(error)) return refuse(409, e.duplicate);
     throw error;
   }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 type MatchRow = Awaited<ReturnType<typeof loadRow>>;
@@ -237,12 +243,12 @@ function canSee(roles: ReturnType<typeof rolesIn>, principal: SignedIn): boolean
  * The role under which the principal takes this action: the first of party, manager, staff that they hold and
  * that may take it; otherwise the first they hold (decide() then refuses with the actor's name).
  */
-function actorFor(action: MatchAction, roles: ReturnType<typeof rolesIn>): MatchActor {
+function actorFor(action: MatchAction, roles: ReturnType<typeof rolesIn>): MatchActor | null {
   const held: MatchActor[] = [];
   if (roles.party !== null) held.push('party');
   if (roles.manager) held.push('manager');
   if (roles.staff) held.push('staff');
-  return held.find((actor) => mayAct(action, actor)) ?? held[0] ?? 'system';
+  return held.find((actor) => mayAct(action, actor)) ?? held[0] ?? null;
 }
 
 export type MatchActionInput =
@@ -278,6 +284,8 @@ export async function actOnMatch(
       if (!canSee(roles, principal)) throw new Refused(refuse(404, e.notFound));
       if (match.version !== input.version) throw new Refused(refuse(409, e.stale));
       const actor = actorFor(act.action, roles);
+      // A technology manager who may look at the match but is not on it.
+      if (actor === null) throw new Refused(refuse(403, e.notYours));
       const decision = decide({
         state: match.state,
         action: act.action,
@@ -372,7 +380,7 @@ export async function assignManager(
 ): Promise<{ ok: true } | MatchError> {
   const { principal } = input;
   const self = input.managerUserId === principal.userId;
-  if (!(self && isManager(principal)) && !isStaff(principal)) return refuse(403, e.notManager);
+  if (!(self && isManager(principal)) && !isStaff(principal)) return refuse(403, e.onlyManagers);
   try {
     return await db.transaction().execute(async (trx) => {
       const target = await trx
@@ -390,6 +398,7 @@ export async function assignManager(
         .executeTakeFirst();
       if (!match) throw new Refused(refuse(404, e.notFound));
       if (match.version !== input.version) throw new Refused(refuse(409, e.stale));
+      if (!isOpen(match.state)) throw new Refused(refuse(409, e.ended));
       if (self && !isStaff(principal) && match.manager_user_id !== null)
         throw new Refused(refuse(409, e.alreadyManaged));
       await trx
