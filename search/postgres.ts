@@ -22,7 +22,7 @@ const RANK_WEIGHTS = '{0.1, 0.2, 0.4, 1.0}'; // D body, C summary, B keywords, A
  * can match thousands of documents, so only the newest ANY_RANK_WINDOW matches are ranked; older matches follow
  * them, newest first (docs/search.md).
  */
-export const ANY_RANK_WINDOW = 1000;
+export const ANY_RANK_WINDOW = 250;
 
 function latinWords(doc: SearchDocument): string[] {
   const text = [doc.title, doc.summary, doc.keywords.join(' '), doc.body].join(' ').toLowerCase();
@@ -204,15 +204,6 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
       const rankOf = (alias: string) =>
         sql`ts_rank_cd(${RANK_WEIGHTS}::float4[], ${sql.ref(`${alias}.tsv`)}, ${tsq}::tsquery)`;
       const rank = byRelevance && !windowed ? rankOf('d') : sql`0`;
-      const ranked = windowed
-        ? sql`select w.listing_id, ${rankOf('s')} as rank
-              from (select listing_id from matched order by published_at desc, listing_id desc
-                    limit ${ANY_RANK_WINDOW}) w
-              join search_document s using (listing_id)`
-        : sql`select null::integer as listing_id, null::real as rank where false`;
-      const withFacets = query.facets !== false;
-      const facet = (select: RawBuilder<unknown>) =>
-        withFacets ? sql`(select jsonb_object_agg(k, n) from (${select}) x)` : sql`null::jsonb`;
       const order =
         query.sort === 'newest' || (!tsq && query.sort === 'relevance')
           ? sql`published_at desc, listing_id desc`
@@ -220,7 +211,32 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
             ? sql`amount_wan desc nulls last, published_at desc, listing_id desc`
             : sql`rank desc, published_at desc, listing_id desc`;
       const offset = (query.page - 1) * query.perPage;
-      const result = await sql<{
+      const newest = sql`published_at desc, listing_id desc`;
+      // The page. 'any' by relevance: the newest window ranked, then (only when the page reaches past it) the
+      // older matches, newest first.
+      const page = windowed
+        ? sql`window_rows as materialized (
+                select listing_id, published_at, amount_wan from matched order by ${newest}
+                limit ${ANY_RANK_WINDOW}
+              ), ranked as materialized (
+                select w.listing_id, w.published_at, w.amount_wan, ${rankOf('s')} as rank
+                from window_rows w join search_document s using (listing_id)
+              ), page as (
+                select listing_id, published_at, amount_wan, rank from ranked
+                union all
+                (select listing_id, published_at, amount_wan, -1::real from matched
+                 where ${sql.lit(offset + query.perPage > ANY_RANK_WINDOW)}
+                 order by ${newest} offset ${ANY_RANK_WINDOW})
+                order by ${order} limit ${query.perPage} offset ${offset}
+              )`
+        : sql`page as (
+                select listing_id, published_at, amount_wan, rank
+                from matched order by ${order} limit ${query.perPage} offset ${offset}
+              )`;
+      const withFacets = query.facets !== false;
+      const facet = (select: RawBuilder<unknown>) =>
+        withFacets ? sql`(select jsonb_object_agg(k, n) from (${select}) x)` : sql`null::jsonb`;
+      const statement = sql<{
         total: number;
         hits: { doc: SearchDocument }[] | null;
         kind: Record<string, number> | null;
@@ -235,14 +251,7 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
                  d.published_at, ${rank} as rank
           from search_document d
           where ${sql.join(where, sql` and `)}
-        ), ranked as (
-          ${ranked}
-        ), page as (
-          select m.listing_id, m.published_at, m.amount_wan,
-                 ${windowed ? sql`coalesce(r.rank, -1)` : sql`m.rank`} as rank
-          from matched m left join ranked r using (listing_id)
-          order by ${order} limit ${query.perPage} offset ${offset}
-        )
+        ), ${page}
         select
           (select count(*)::int from matched) as total,
           (select jsonb_agg(jsonb_build_object('doc', x.doc) order by ${order})
@@ -251,7 +260,16 @@ export function createPostgresEngine(db: Kysely<Database>): SearchEngine {
           ${facet(sql`select unnest(field_codes) as k, count(*) as n from matched group by 1`)} as field,
           ${facet(sql`select region as k, count(*) as n from matched group by 1`)} as region,
           ${facet(sql`select trl::text as k, count(*) as n from matched where trl is not null group by 1`)} as trl,
-          ${facet(sql`select unnest(modes) as k, count(*) as n from matched group by 1`)} as mode`.execute(db);
+          ${facet(sql`select unnest(modes) as k, count(*) as n from matched group by 1`)} as mode`;
+      // 'any': an OR of several words looks common to the planner, which then reads (and unpacks) every
+      // tsvector of the table instead of using the GIN index (300 ms at 100k documents on PostgreSQL after
+      // ANALYZE): keep the index for this statement.
+      const result = any
+        ? await db.transaction().execute(async (trx) => {
+            await sql`set local enable_seqscan = off`.execute(trx);
+            return statement.execute(trx);
+          })
+        : await statement.execute(db);
       const row = result.rows[0]!;
       const facets: FacetCounts = {
         kind: row.kind ?? {},

@@ -6,9 +6,10 @@
  *   BENCH_WARMUP     warm-up calls before measuring (default 10)
  *   BENCH_ROUNDS     rounds over the sources; a source's time is its median (default 3: this machine is shared)
  *   BENCH_ANALYZE    1: ANALYZE after the large reindex (PGlite has no autovacuum; default 0)
- *   BENCH_DATA_DIR   large run on PGlite: use (and keep) this folder; a folder that already holds the listings
- *                    is reused as it is (no generate, no reindex) — for trying changes quickly
+ *   BENCH_DATA_DIR   large run on PGlite: use (and keep) this folder instead of a temporary one
  *   DATABASE_URL     large run on this (empty) PostgreSQL database instead of PGlite
+ *   BENCH_REUSE      1: a BENCH_DATA_DIR or DATABASE_URL that already holds generated listings is measured as it
+ *                    is (no generate, no reindex) — for trying changes quickly
  *   BENCH_OUT        JSON result file (default tests/bench/results/recommend.json)
  *
  * Two runs: the demo data (in-memory PGlite, migrations, seedDemo, full reindex) and N generated listings
@@ -289,10 +290,12 @@ async function largeRun(): Promise<RunResult> {
           }),
         )
       ).s;
-    } else if (env.DATABASE_URL || !env.BENCH_DATA_DIR) {
-      throw new Error(`The database already holds ${existing.n} listings: give an empty one.`);
+    } else if (env.BENCH_REUSE === '1') {
+      out(`  reusing the ${existing.n} listings it holds`);
     } else {
-      out(`  reusing ${existing.n} listings in ${env.BENCH_DATA_DIR}`);
+      throw new Error(
+        `The database already holds ${existing.n} listings: give an empty one (or BENCH_REUSE=1).`,
+      );
     }
     if (ANALYZE) setup.analyze = (await timed(() => sql`analyze`.execute(handle.db))).s;
     return await measure(`${N.toLocaleString('en')} listings`, handle, setup);

@@ -21,7 +21,7 @@ import type {
   SearchResult,
 } from '../../search/engine.ts';
 import { createMeilisearchEngine } from '../../search/meilisearch.ts';
-import { createPostgresEngine } from '../../search/postgres.ts';
+import { ANY_RANK_WINDOW, createPostgresEngine } from '../../search/postgres.ts';
 import { createTestDb } from '../support/db.ts';
 
 const jieba = Jieba.withDict(dict);
@@ -458,6 +458,48 @@ for (const subject of ENGINES) {
       });
     });
 
+    describe("match 'any' (recommendations) and facets: false", () => {
+      const holdsAny = (id: number, words: string[]) =>
+        words.some((w) => publicText(DOCS.find((d) => d.id === id)!).includes(w));
+
+      it('finds a document holding only some of the words, where match all finds none', async () => {
+        // 钙钛矿 only in 8, 发酵 in 3 and 5: Meilisearch drops the more frequent word first (frequency), the
+        // embedded engine finds either word (OR); both find 8.
+        expect(ids(await search({ q: '钙钛矿 发酵' }))).toEqual([]);
+        const any = await search({ q: '钙钛矿 发酵', match: 'any' });
+        expect(ids(any)).toContain(8);
+        for (const id of ids(any)) expect(holdsAny(id, ['钙钛矿', '发酵'])).toBe(true);
+        expect(any.total).toBe(any.hits.length);
+      });
+
+      it('ranks the document holding every word first and finds documents holding one of them', async () => {
+        const result = await search({ q: '益生菌 发酵', match: 'any' });
+        expect(ids(result)[0]).toBe(3);
+        expect(result.hits.length).toBeGreaterThanOrEqual(2);
+        for (const id of ids(result)) expect(holdsAny(id, ['益生菌', '发酵'])).toBe(true);
+      });
+
+      it('keeps the words of one Chinese run together (乳清蛋白 = 乳清 AND 蛋白)', async () => {
+        expect(sorted(ids(await search({ q: '乳清蛋白', match: 'any' })))).toEqual(
+          sorted(ids(await search({ q: '乳清蛋白' }))),
+        );
+      });
+
+      it('combines with filters as match all does', async () => {
+        const result = await search({ q: '益生菌 发酵', match: 'any', kind: 'achievement' });
+        expect(ids(result)).toContain(3);
+        for (const hit of result.hits) expect(hit.kind).toBe('achievement');
+      });
+
+      it('leaves the facets empty when asked, with the same hits and total', async () => {
+        const withFacets = await search({ q: '益生菌', sort: 'newest' });
+        const without = await search({ q: '益生菌', sort: 'newest', facets: false });
+        expect(ids(without)).toEqual(ids(withFacets));
+        expect(without.total).toBe(withFacets.total);
+        expect(without.facets).toEqual({ kind: {}, field: {}, region: {}, trl: {}, mode: {} });
+      });
+    });
+
     describe('facets', () => {
       it('counts kind, field, region, TRL and mode over every live document', async () => {
         const result = await search({});
@@ -697,3 +739,44 @@ for (const subject of ENGINES) {
     });
   });
 }
+
+describe("the embedded engine ranks the newest ANY_RANK_WINDOW matches of match 'any'", () => {
+  let handle: DbHandle;
+  let engine: SearchEngine;
+  const count = ANY_RANK_WINDOW + 30;
+  // Ids 1001…: the larger the id, the older. Every document holds 膜分离 in its summary; 1010 (inside the
+  // window) and the oldest one (outside it) hold it in the title too.
+  const oldest = 1000 + count;
+  beforeAll(async () => {
+    handle = await createTestDb();
+    engine = createPostgresEngine(handle.db);
+    const many = Array.from({ length: count }, (_, i) => {
+      const id = 1001 + i;
+      return doc({
+        id,
+        kind: 'demand',
+        title: id === 1010 || id === oldest ? `膜分离浓缩需求${id}` : `浓缩工艺需求${id}`,
+        summary: '现有膜分离工艺能耗偏高。',
+        published_at: iso(NOW - (id - 1000) * 60_000),
+      });
+    });
+    await engine.upsert(many);
+  });
+  afterAll(() => handle?.close());
+
+  it('ranks inside the window, then lists the older matches newest first, every match once', async () => {
+    const q = { q: '膜分离 钙钛矿', match: 'any' as const, perPage: 50 };
+    const first = await engine.search(query({ ...q, page: 1 }));
+    expect(first.total).toBe(count);
+    expect(first.hits[0]?.id).toBe(1010);
+    const seen: number[] = [];
+    for (let page = 1; page <= Math.ceil(count / 50); page++) {
+      seen.push(...ids(await engine.search(query({ ...q, page }))));
+    }
+    expect(sorted(seen)).toEqual(Array.from({ length: count }, (_, i) => 1001 + i));
+    // Past the window: newest first, whatever the rank (the oldest one comes last despite its title).
+    expect(seen.slice(ANY_RANK_WINDOW)).toEqual(
+      Array.from({ length: 30 }, (_, i) => 1001 + ANY_RANK_WINDOW + i),
+    );
+  });
+});

@@ -20,13 +20,14 @@ import {
  * achievement the demands and scenarios that fit. The scoring is pure (recommend-score.ts); this module finds
  * the candidates and builds the profiles.
  *
- * Candidates come from the search port only (live listings, public fields), per opposite kind:
- *   - by text: the source's keywords and title words as one query with match 'any' (a candidate holding any
- *     of them), relevance order, TEXT_CANDIDATES of them;
+ * Candidates come from the search port only (live listings, public fields), per opposite kind, without facets
+ * and side by side:
+ *   - by text: the source's keywords (and title words when it has few) as one query with match 'any' (a
+ *     candidate holding any of them), relevance order, TEXT_CANDIDATES of them over the kinds;
  *   - by field: no words, the source's fields, newest first, FIELD_CANDIDATES of them, so that a listing of
  *     the same field without a word in common still appears.
- * At most ~75 candidates; each is re-read with documentsOf (public document, live now) and dropped when it is
- * the source itself or belongs to the source's organisation.
+ * At most 75 candidates; each is re-read with documentsOf (public document, live now) and dropped when it is
+ * the source itself or belongs to the source's organisation. Timing: docs/performance.md (Recommendations).
  *
  * Text relevance (0..1) is the share of the source's query terms the candidate's public text holds literally:
  * a term in its title or keywords counts 1, in its summary or public detail TEXT_BODY_CREDIT; TEXT_SATURATION
