@@ -31,6 +31,7 @@ export interface Database {
   match_event: MatchEventTable;
   match_activity: MatchActivityTable;
   notification_pref: NotificationPrefTable;
+  mkj_sync: MkjSyncTable;
 }
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -521,6 +522,26 @@ export interface NotificationPrefTable {
   kind: string;
   mail: boolean;
   updated_at: TimestampWithDefault;
+}
+
+/** 蒙科聚 push sync (app/features/mkj/sync.server.ts): a contract is a match with a registered contract. */
+export const MKJ_SYNC_ENTITIES = ['organisation', 'listing', 'contract'] as const;
+export type MkjSyncEntity = (typeof MKJ_SYNC_ENTITIES)[number];
+export const MKJ_SYNC_STATUSES = ['pending', 'synced', 'failed'] as const;
+export type MkjSyncStatus = (typeof MKJ_SYNC_STATUSES)[number];
+
+export interface MkjSyncTable {
+  entity_type: MkjSyncEntity;
+  entity_id: number;
+  status: Generated<MkjSyncStatus>;
+  /** Failed attempts since the record was last accepted (0 once synced). */
+  attempts: Generated<number>;
+  last_error: string | null;
+  last_attempt_at: Timestamp | null;
+  synced_at: Timestamp | null;
+  remote_id: string | null;
+  /** SHA-256 (hex) of the last body 蒙科聚 accepted. */
+  payload_hash: string | null;
 }
 
 export type Field = Selectable<FieldTable>;

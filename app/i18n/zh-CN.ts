@@ -6,6 +6,7 @@
 import { dealsZh } from './zh-CN/deals.ts';
 import { editionsZh } from './zh-CN/editions.ts';
 import { matchingZh } from './zh-CN/matching.ts';
+import { mkjZh } from './zh-CN/mkj.ts';
 import { notificationsZh } from './zh-CN/notifications.ts';
 
 export const zhCN = {
@@ -186,6 +187,7 @@ export const zhCN = {
   deals: dealsZh,
   matching: matchingZh,
   notifications: notificationsZh,
+  mkj: mkjZh,
 
   listingForm: {
     newTitle: (kind: string) => `发布${kind}`,

@@ -46,6 +46,12 @@ export default function BureauHome() {
             <span>{b.pendingOrganisations(pending)}</span>
           </Link>
         </li>
+        <li>
+          <Link to="/bureau/mkj/sync">
+            <strong>{zhCN.mkj.sync.title}</strong>
+            <span>{zhCN.mkj.sync.tileLead}</span>
+          </Link>
+        </li>
         {admin ? (
           <>
             <li>

@@ -29,7 +29,7 @@ export default function ListingPage() {
     <>
       <ListingDetail listing={listing} attachments={attachments} />
       <InterestPanel panel={interest} failure={failure} />
-      <Recommendations data={recommendations} />
+      <Recommendations data={recommendations} proposeLinks />
     </>
   );
 }

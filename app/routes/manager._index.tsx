@@ -14,7 +14,7 @@ export const action = (args: ActionFunctionArgs) => proposeAction(args);
 
 /** 技术经理人工作台: my matches (stale first), open matches to take, a new proposal. */
 export default function ManagerBoard() {
-  const { mine, open } = useLoaderData<typeof loader>();
+  const { mine, open, prefill } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   return (
     <>
@@ -37,7 +37,7 @@ export default function ManagerBoard() {
             label={b.needId}
             inputMode="numeric"
             required
-            defaultValue={failure?.values.need}
+            defaultValue={failure?.values.need ?? prefill.need}
             errors={failure?.fieldErrors.need}
           />
           <TextField
@@ -45,7 +45,7 @@ export default function ManagerBoard() {
             label={b.offerId}
             inputMode="numeric"
             required
-            defaultValue={failure?.values.offer}
+            defaultValue={failure?.values.offer ?? prefill.offer}
             errors={failure?.fieldErrors.offer}
           />
           <TextAreaField

@@ -55,7 +55,27 @@ const configSchema = z.object({
   LISTING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   /** How many days a listing's organisation has to answer an expression of interest (reminded 48 h before). */
   INTEREST_RESPONSE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** 蒙科聚 push sync endpoint (docs/mengkeju.md); unset: records stay pending and nothing is sent. */
+  MKJ_SYNC_URL: z
+    .url()
+    .refine(isSyncUrl, 'must be an https:// URL (http:// only for localhost or 127.0.0.1)')
+    .optional(),
+  /** Bearer token for MKJ_SYNC_URL (required when it is set); printable ASCII, no spaces. */
+  MKJ_SYNC_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,4096}$/, 'must be printable ASCII without spaces')
+    .optional(),
+  /** Longest wait for one push request; a batch must fit in the outbox lease (60 s), hence at most 30 s. */
+  MKJ_SYNC_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
 });
+
+function isSyncUrl(value: string): boolean {
+  // Zod runs refinements after a failed z.url() too: an unparsable value is reported by z.url() alone.
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
 
 export type Config = z.infer<typeof configSchema>;
 
@@ -65,6 +85,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/** Variables whose value never appears in an error message (it would end up in the logs). */
+const SECRET = /_TOKEN$|_API_KEY$/;
 
 /** Empty strings count as unset, so `PORT=` in a shell behaves like no PORT at all. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -78,9 +101,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(unknown)'),
-        message: `${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])] ?? null)})`,
+        message: SECRET.test(String(issue.path[0]))
+          ? issue.message
+          : `${issue.message} (got ${JSON.stringify(cleaned[String(issue.path[0])] ?? null)})`,
       })),
     );
+  }
+  if (parsed.data.MKJ_SYNC_URL && !parsed.data.MKJ_SYNC_TOKEN) {
+    throw new ConfigError([{ variable: 'MKJ_SYNC_TOKEN', message: 'is required when MKJ_SYNC_URL is set' }]);
   }
   if (parsed.data.WORKER === 'off' && !parsed.data.DATABASE_URL) {
     throw new ConfigError([

@@ -6,6 +6,7 @@ import { editionPublishTask } from '../features/editions/publish-task.server.ts'
 import { listingExpiryTask } from '../features/listings/expiry-task.server.ts';
 import { mailTask } from '../features/mail/mail.server.ts';
 import { interestDeadlineTask } from '../features/matching/interest-task.server.ts';
+import { mkjSyncTask } from '../features/mkj/sync-task.server.ts';
 import { searchIndexerTask } from '../features/search/indexer-task.server.ts';
 import type { Config } from './config.ts';
 import { housekeepingTask } from './housekeeping.server.ts';
@@ -76,7 +77,10 @@ export function startWorker(options: {
   };
 }
 
-/** Tasks registered in the loop: search indexing, mail, listing expiry, scheduled editions, interest deadlines, housekeeping. */
+/**
+ * Tasks registered in the loop: search indexing, mail, listing expiry, scheduled editions, interest deadlines,
+ * the 蒙科聚 push sync (idle without MKJ_SYNC_URL), housekeeping.
+ */
 export function workerTasks(config: Config): WorkerTask[] {
   return [
     searchIndexerTask(),
@@ -85,6 +89,7 @@ export function workerTasks(config: Config): WorkerTask[] {
     listingExpiryTask(),
     editionPublishTask(),
     interestDeadlineTask(config),
+    mkjSyncTask(config),
     housekeepingTask(),
   ];
 }

@@ -7,6 +7,7 @@ import * as search from './2026-11-26T1200-search.ts';
 import * as editions from './2026-11-26T1300-editions.ts';
 import * as matching from './2026-11-26T1400-matching.ts';
 import * as notifications from './2026-11-26T1410-notifications.ts';
+import * as mkjSync from './2026-11-26T1500-mkj-sync.ts';
 
 /**
  * Every migration, registered explicitly (no directory scan: works inside the Vite bundle, under
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26T1300-editions': editions,
   '2026-11-26T1400-matching': matching,
   '2026-11-26T1410-notifications': notifications,
+  '2026-11-26T1500-mkj-sync': mkjSync,
 };

@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.ts';
 
 /** Topics of the transactional outbox: `search` feeds the indexer (issue 5), `mail` the mail sender, `edition` the
- * fan-out of a published edition to its subscribers (issue 6). */
-export type OutboxTopic = 'search' | 'mail' | 'edition';
+ * fan-out of a published edition to its subscribers (issue 6), `mkj` the 蒙科聚 push sync (issue 8). */
+export type OutboxTopic = 'search' | 'mail' | 'edition' | 'mkj';
 
 /** Writes one outbox row; call it with the transaction that makes the change. */
 export async function enqueue(
@@ -37,7 +37,7 @@ export async function claimOutbox(db: Kysely<Database>, topic: OutboxTopic, limi
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('outbox')
-      .select(['id', 'aggregate_id', 'payload', 'attempts'])
+      .select(['id', 'aggregate_type', 'aggregate_id', 'payload', 'attempts'])
       .where('topic', '=', topic)
       .where('processed_at', 'is', null)
       .where('available_at', '<=', new Date())

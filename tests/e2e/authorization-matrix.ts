@@ -172,6 +172,11 @@ export const MATRIX: Record<string, RouteEntry> = {
     post: { form: { need: '' }, expect: only(['manager', 'reviewer', 'admin']) },
   },
   'bureau.matching': { url: () => '/bureau/matching', expect: only(['reviewer', 'admin']) },
+  'bureau.mkj.sync': {
+    url: () => '/bureau/mkj/sync',
+    expect: only(['reviewer', 'admin']),
+    post: { form: { intent: 'nothing' }, expect: only(['reviewer', 'admin']) },
+  },
   'my.interests': {
     url: () => '/my/interests',
     expect: signedIn('allow'),

@@ -28,6 +28,44 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes the 蒙科聚 sync over https (http only to this machine), with a token and a bounded timeout', () => {
+    const off = loadConfig({});
+    expect(off.MKJ_SYNC_URL).toBeUndefined();
+    expect(off.MKJ_SYNC_TIMEOUT_MS).toBe(10_000);
+    const on = loadConfig({ MKJ_SYNC_URL: 'https://mkj.example.cn/api/sync', MKJ_SYNC_TOKEN: 'abc.DEF-123' });
+    expect(on).toMatchObject({
+      MKJ_SYNC_URL: 'https://mkj.example.cn/api/sync',
+      MKJ_SYNC_TOKEN: 'abc.DEF-123',
+    });
+    for (const url of ['http://127.0.0.1:4010/sync', 'http://localhost:4010/sync']) {
+      expect(loadConfig({ MKJ_SYNC_URL: url, MKJ_SYNC_TOKEN: 't' }).MKJ_SYNC_URL).toBe(url);
+    }
+    for (const url of [
+      'http://mkj.example.cn/sync',
+      'ftp://mkj.example.cn/',
+      'mkj.example.cn',
+      'mailto:a@b.cn',
+    ]) {
+      expect(() => loadConfig({ MKJ_SYNC_URL: url, MKJ_SYNC_TOKEN: 't' }), url).toThrowError(/MKJ_SYNC_URL/);
+    }
+    expect(loadConfig({ MKJ_SYNC_TIMEOUT_MS: '2500' }).MKJ_SYNC_TIMEOUT_MS).toBe(2500);
+    expect(() => loadConfig({ MKJ_SYNC_TIMEOUT_MS: '60000' })).toThrowError(/MKJ_SYNC_TIMEOUT_MS/);
+    expect(() => loadConfig({ MKJ_SYNC_TIMEOUT_MS: '10' })).toThrowError(/MKJ_SYNC_TIMEOUT_MS/);
+  });
+
+  it('requires MKJ_SYNC_TOKEN with MKJ_SYNC_URL, and never repeats a token in its message', () => {
+    expect(() => loadConfig({ MKJ_SYNC_URL: 'https://mkj.example.cn/api/sync' })).toThrowError(
+      /MKJ_SYNC_TOKEN/,
+    );
+    try {
+      loadConfig({ MKJ_SYNC_URL: 'https://mkj.example.cn/api/sync', MKJ_SYNC_TOKEN: 'secret with spaces' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).issues.map((i) => i.variable)).toEqual(['MKJ_SYNC_TOKEN']);
+      expect((error as Error).message).not.toContain('secret');
+    }
+  });
+
   it('refuses a separate worker with the embedded database', () => {
     expect(() => loadConfig({ WORKER: 'off' })).toThrowError(/WORKER/);
     expect(loadConfig({ WORKER: 'off', DATABASE_URL: 'postgres://localhost/x' }).WORKER).toBe('off');

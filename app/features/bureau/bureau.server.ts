@@ -3,6 +3,7 @@ import type { Database, Verification } from '../../../db/schema.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
 import { revokeUserSessions } from '../../server/session.server.ts';
+import { queueSync } from '../mkj/sync.server.ts';
 
 /* Bureau staff use cases: organisation verification, user administration, the audit log. */
 
@@ -74,6 +75,7 @@ export async function decideVerification(
       entityId: input.organisationId,
       details: input.reason ? { reason: input.reason } : {},
     });
+    await queueSync(trx, 'organisation', input.organisationId);
     return true;
   });
 }

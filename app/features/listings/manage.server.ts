@@ -12,6 +12,7 @@ import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
 import { formatDate } from '../../ui/format.ts';
+import { queueSync } from '../mkj/sync.server.ts';
 import { notifyOrganisation } from '../notifications/notify.server.ts';
 import { isStaff } from './access.server.ts';
 import { completeness } from './completeness.ts';
@@ -261,6 +262,8 @@ export async function updateListing(
       details: { changedReviewedFields: changed, backToReview },
     });
     await enqueue(trx, { topic: 'search', aggregateType: 'listing', aggregateId: id });
+    // A published listing's wording fix or its return to review reaches 蒙科聚 too.
+    if (row.status === 'published') await queueSync(trx, 'listing', id);
     return { ok: true, status, backToReview } as const;
   });
 }
@@ -339,6 +342,8 @@ export async function transitionListing(
       });
     }
     await enqueue(trx, { topic: 'search', aggregateType: 'listing', aggregateId: id });
+    if (action === 'approve' || action === 'renew' || action === 'withdraw')
+      await queueSync(trx, 'listing', id);
     return { ok: true, status: to } as const;
   });
 }
@@ -371,6 +376,7 @@ export async function expireDue(db: Kysely<Database>, now = new Date()): Promise
         entityId: id,
       });
       await enqueue(trx, { topic: 'search', aggregateType: 'listing', aggregateId: id });
+      await queueSync(trx, 'listing', id);
     }
     return due.length;
   });

@@ -127,10 +127,10 @@ function requireManager(principal: Awaited<ReturnType<typeof requireUser>>) {
 export async function loadBoard({ request, context }: LoaderFunctionArgs) {
   const principal = await requireUser(request, context);
   requireManager(principal);
-  return {
-    ...(await managerBoard(context.db, principal)),
-    done: new URL(request.url).searchParams.get('done'),
-  };
+  const url = new URL(request.url);
+  // A pair suggested by the recommendations (撮合这一对) pre-fills the proposal form.
+  const prefill = { need: url.searchParams.get('need') ?? '', offer: url.searchParams.get('offer') ?? '' };
+  return { ...(await managerBoard(context.db, principal)), prefill, done: url.searchParams.get('done') };
 }
 
 const proposeSchema = z.object({

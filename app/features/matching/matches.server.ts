@@ -5,6 +5,7 @@ import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
 import { isStaff } from '../listings/access.server.ts';
+import { queueSync } from '../mkj/sync.server.ts';
 import { notify, notifyOrganisation } from '../notifications/notify.server.ts';
 import type { ContractInput, DeclineInput, RegistrationInput } from './interest-rules.ts';
 import { decide, isOpen, type MatchAction, type MatchSide, mayAct } from './match-state.ts';
@@ -336,6 +337,7 @@ export async function actOnMatch(
         entityId: match.id,
         details: { from: match.state, to: decision.to },
       });
+      if (act.action === 'register' || act.action === 'close') await queueSync(trx, 'contract', match.id);
       return { ok: true as const, state: decision.to };
     });
   } catch (error) {

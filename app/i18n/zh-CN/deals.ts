@@ -152,6 +152,7 @@ export const dealsZh = {
     offerId: '成果方信息编号',
     proposeNote: '撮合理由',
     proposeSubmit: '发起撮合',
+    proposeThis: '撮合这一对',
     proposed: '撮合已发起，等待双方接受。',
     overdueInterests: '逾期未答复的意向',
   },

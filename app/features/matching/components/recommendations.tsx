@@ -29,9 +29,12 @@ function scoreClass(score: number): string {
 export function Recommendations({
   data,
   unpublished = false,
+  proposeLinks = false,
 }: {
   data: RecommendationsData | null;
   unpublished?: boolean;
+  /** Technology managers and bureau staff: a link that opens a proposal of this pair on the board. */
+  proposeLinks?: boolean;
 }) {
   if (!data && !unpublished) return null;
   return (
@@ -60,6 +63,21 @@ export function Recommendations({
                   <span className="visually-hidden">{t.scoreLabel(item.score)}</span>
                 </span>
                 {item.organisation_name ? <span className="muted"> {item.organisation_name}</span> : null}
+                {proposeLinks ? (
+                  <>
+                    {' '}
+                    <Link
+                      className="button button--small button--link"
+                      to={
+                        data.source.kind === 'achievement'
+                          ? `/manager?need=${item.id}&offer=${data.source.id}#propose-heading`
+                          : `/manager?need=${data.source.id}&offer=${item.id}#propose-heading`
+                      }
+                    >
+                      {zhCN.deals.board.proposeThis}
+                    </Link>
+                  </>
+                ) : null}
                 {item.reasons.length ? (
                   <p className="muted recommendation__reasons">
                     <span className="visually-hidden">{t.reasons}</span>
