@@ -1,6 +1,6 @@
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import ExcelJS from 'exceljs';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
+import { signedInPage } from './accounts-support.ts';
 import { expect, test } from './fixtures.ts';
 
 /*
@@ -8,17 +8,6 @@ import { expect, test } from './fixtures.ts';
  * archive, the edition page, the .xlsx (read back with exceljs) and the Atom feed show it; a listing withdrawn
  * afterwards keeps its snapshot in the edition, marked 已撤回.
  */
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
 
 const OWNER = 'owner-chilechuan-dairy@helin-demo.cn';
 
@@ -43,10 +32,10 @@ test('bureau staff curate, publish and export an edition; a later withdrawal lea
   checkA11y,
 }) => {
   test.setTimeout(120_000);
-  const owner = await signedIn(browser, OWNER);
+  const owner = await signedInPage(browser, OWNER);
   const titles = await publishedTitlesOf(owner);
 
-  const staff = await signedIn(browser, 'reviewer@helin-demo.cn');
+  const staff = await signedInPage(browser, 'reviewer@helin-demo.cn');
   await staff.goto('/bureau/editions');
   await checkA11y(staff);
   // The form proposes this year's next number and its title.

@@ -1,17 +1,5 @@
-import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
+import { signedInPage } from './accounts-support.ts';
 import { expect, test } from './fixtures.ts';
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
 
 const TITLE = '巴氏杀菌乳膜过滤除菌工艺验证需求';
 
@@ -20,7 +8,7 @@ test('a demand goes from draft through rejection and resubmission to the public 
   checkA11y,
 }) => {
   test.setTimeout(90_000);
-  const owner = await signedIn(browser, 'owner-saibei-cheese@helin-demo.cn');
+  const owner = await signedInPage(browser, 'owner-saibei-cheese@helin-demo.cn');
   await owner.goto('/my/listings/new?kind=demand');
   await checkA11y(owner);
 
@@ -51,7 +39,7 @@ test('a demand goes from draft through rejection and resubmission to the public 
   await owner.getByRole('button', { name: '提交审核' }).click();
   await expect(owner.getByTestId('listing-status')).toHaveText('待审核');
 
-  const reviewer = await signedIn(browser, 'reviewer@helin-demo.cn');
+  const reviewer = await signedInPage(browser, 'reviewer@helin-demo.cn');
   await reviewer.goto('/bureau/review');
   await checkA11y(reviewer);
   await reviewer.getByRole('link', { name: TITLE }).click();
@@ -87,7 +75,7 @@ test('a demand goes from draft through rejection and resubmission to the public 
 
 test('a university lists an achievement with a PDF; a disguised file is refused', async ({ browser }) => {
   test.setTimeout(60_000);
-  const member = await signedIn(browser, 'member-beijiang-univ@helin-demo.cn');
+  const member = await signedInPage(browser, 'member-beijiang-univ@helin-demo.cn');
   await member.goto('/my/listings/new?kind=achievement');
   await member.getByLabel('标题').fill('耐盐碱苜蓿新品种“北疆1号”及配套栽培技术');
   await member.getByLabel('摘要（公开）').fill('在pH 8.5的盐碱地上亩产干草≥800公斤，粗蛋白含量≥18%。');
@@ -138,14 +126,14 @@ test('a members-only detail is hidden from an anonymous visitor and shown to a v
   await expect(page.getByText('详细信息仅对通过认证的会员单位可见，请登录后查看。')).toBeVisible();
   await expect(page.getByRole('heading', { name: '详细说明' })).toHaveCount(0);
 
-  const member = await signedIn(browser, 'owner-muge-dairy@helin-demo.cn');
+  const member = await signedInPage(browser, 'owner-muge-dairy@helin-demo.cn');
   await member.goto(`/listings/${item.id}`);
   await expect(member.getByRole('heading', { name: '详细说明' })).toBeVisible();
 });
 
 test('an expired listing is absent from the public pages and the API', async ({ browser, request }) => {
   // Find an expired demo listing through the reviewer's view (it shows every listing's status).
-  const reviewer = await signedIn(browser, 'reviewer@helin-demo.cn');
+  const reviewer = await signedInPage(browser, 'reviewer@helin-demo.cn');
   let expired: { id: number; title: string } | undefined;
   for (let id = 1; id < 400 && !expired; id++) {
     const html = await (await reviewer.request.get(`/bureau/review/${id}`)).text();

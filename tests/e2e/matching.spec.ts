@@ -1,5 +1,5 @@
-import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
+import type { Page } from '@playwright/test';
+import { signedInPage } from './accounts-support.ts';
 import { expect, test } from './fixtures.ts';
 
 /*
@@ -10,17 +10,6 @@ import { expect, test } from './fixtures.ts';
  */
 
 test.describe.configure({ mode: 'serial' });
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/login');
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
 
 const UNIVERSITY = 'member-beijiang-univ@helin-demo.cn';
 
@@ -53,10 +42,10 @@ test('an interest becomes a match that a manager carries to a registered contrac
   checkA11y,
 }) => {
   test.setTimeout(120_000);
-  const university = await signedIn(browser, UNIVERSITY);
+  const university = await signedInPage(browser, UNIVERSITY);
   const [achievementId, achievementTitle] = (await achievementsOf(university, 1))[0]!;
 
-  const enterprise = await signedIn(browser, 'owner-chilechuan-dairy@helin-demo.cn');
+  const enterprise = await signedInPage(browser, 'owner-chilechuan-dairy@helin-demo.cn');
   await enterprise.goto(`/listings/${achievementId}`);
   await checkA11y(enterprise);
   // Too short a message: a field-level message, nothing sent.
@@ -90,7 +79,7 @@ test('an interest becomes a match that a manager carries to a registered contrac
   await expect(enterprise.getByTestId('contacts')).toHaveCount(2);
 
   // A technology manager takes the match and advances it.
-  const manager = await signedIn(browser, 'manager1@helin-demo.cn');
+  const manager = await signedInPage(browser, 'manager1@helin-demo.cn');
   await manager.goto(matchUrl);
   await manager.getByRole('button', { name: '由我负责跟进' }).click();
   await expect(manager.getByText(/由 .+ 撮合/)).toBeVisible();
@@ -149,9 +138,9 @@ test('an interest becomes a match that a manager carries to a registered contrac
 
 test('a declined interest shows its reason to the requester', async ({ browser }) => {
   test.setTimeout(90_000);
-  const university = await signedIn(browser, UNIVERSITY);
+  const university = await signedInPage(browser, UNIVERSITY);
   const [achievementId, achievementTitle] = (await achievementsOf(university, 2))[1]!;
-  const requester = await signedIn(browser, 'owner-muge-dairy@helin-demo.cn');
+  const requester = await signedInPage(browser, 'owner-muge-dairy@helin-demo.cn');
   await expressInterest(requester, achievementId, '希望了解该成果在奶酪发酵中的应用条件与许可费用。');
 
   await university.goto('/my/interests');

@@ -1,20 +1,10 @@
-import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
+import type { Page } from '@playwright/test';
+import { signedInPage } from './accounts-support.ts';
 import { expect, test } from './fixtures.ts';
 
 /** A demo listing awaiting review (db/seed), of the organisation whose owner signs in below. */
 const SUBMITTED = '益生菌发酵过程活菌数在线检测技术需求';
 const OWNER = 'owner-yunzhong-probiotics@helin-demo.cn';
-
-async function signedIn(browser: Browser, email: string, javaScriptEnabled = true): Promise<Page> {
-  const page = await (await browser.newContext({ javaScriptEnabled })).newPage();
-  await page.goto('/login');
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
 
 const site = (page: Page) => page.getByRole('navigation', { name: '主导航' });
 
@@ -24,13 +14,13 @@ test('a member sees the unread count, reads the inbox, marks all read and switch
 }) => {
   test.setTimeout(60_000);
   // The bureau approves the organisation's listing: its members get a notice.
-  const reviewer = await signedIn(browser, 'reviewer@helin-demo.cn');
+  const reviewer = await signedInPage(browser, 'reviewer@helin-demo.cn');
   await reviewer.goto('/bureau/review');
   await reviewer.getByRole('link', { name: SUBMITTED }).click();
   await reviewer.getByRole('button', { name: '审核通过' }).click();
   await expect(reviewer).toHaveURL(/\/bureau\/review/);
 
-  const owner = await signedIn(browser, OWNER);
+  const owner = await signedInPage(browser, OWNER);
   const inboxLink = site(owner).getByRole('link', { name: /^消息（\d+条未读）$/ });
   await expect(inboxLink).toBeVisible();
   await inboxLink.click();
@@ -61,7 +51,7 @@ test('a member sees the unread count, reads the inbox, marks all read and switch
 });
 
 test('the mail preferences and the inbox work without JavaScript', async ({ browser }) => {
-  const owner = await signedIn(browser, OWNER, false);
+  const owner = await signedInPage(browser, OWNER, false);
   await owner.goto('/account/notifications');
   await owner.getByRole('checkbox', { name: '对接进展' }).check();
   await owner.getByRole('button', { name: '保存' }).click();

@@ -1,16 +1,6 @@
-import type { APIRequestContext, Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
+import type { APIRequestContext } from '@playwright/test';
+import { signedInPage } from './accounts-support.ts';
 import { expect, test } from './fixtures.ts';
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto('/login');
-  await page.getByLabel('电子邮箱').fill(email);
-  await page.getByRole('textbox', { name: '密码', exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return page;
-}
 
 async function searchTitles(request: APIRequestContext, q: string): Promise<string[]> {
   const response = await request.get(`/api/v1/search?q=${encodeURIComponent(q)}&per_page=100`);
@@ -88,7 +78,7 @@ test('a listing approved in the UI becomes searchable; a withdrawn one disappear
   request,
 }) => {
   test.setTimeout(60_000);
-  const reviewer = await signedIn(browser, 'reviewer@helin-demo.cn');
+  const reviewer = await signedInPage(browser, 'reviewer@helin-demo.cn');
   await reviewer.goto('/bureau/review');
   const first = reviewer.locator('table a').first();
   const title = (await first.textContent())!.trim();
@@ -101,7 +91,7 @@ test('a listing approved in the UI becomes searchable; a withdrawn one disappear
     .toContain(title);
 
   // The owner withdraws one of its published listings: it leaves the search.
-  const owner = await signedIn(browser, 'owner-chilechuan-dairy@helin-demo.cn');
+  const owner = await signedInPage(browser, 'owner-chilechuan-dairy@helin-demo.cn');
   await owner.goto('/my/listings');
   const row = owner.locator('tr', { has: owner.getByRole('button', { name: '撤回' }) }).first();
   const withdrawn = (await row.getByRole('link').first().textContent())!.trim();

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../app/features/accounts/accounts.server.ts';
 import {
   addEntries,
   addErratum,
@@ -18,13 +17,13 @@ import { loader as csvLoader } from '../../app/routes/lists.$year.$number.editio
 import { loader as jsonLoader } from '../../app/routes/lists.$year.$number.edition[.]json.ts';
 import { loader as xlsxLoader } from '../../app/routes/lists.$year.$number.edition[.]xlsx.ts';
 import { loader as feedLoader } from '../../app/routes/lists.feed[.]atom.ts';
-import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { SignedIn } from '../../app/server/auth.server.ts';
 import { loadConfig } from '../../app/server/config.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import type { DbHandle } from '../../db/client.ts';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
+import { signInAs } from '../support/people.ts';
 
 /*
  * Exports of a published supply–demand list (issue 6, item 5): .xlsx, .csv, .json and the Atom feed, through the
@@ -137,17 +136,7 @@ async function version(id: number): Promise<number> {
 }
 
 async function signIn(email: string): Promise<SignedIn> {
-  const r = await login(
-    handle.db,
-    context.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.9', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}`);
-  return (await getPrincipal(
-    new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }),
-    context,
-  ))!;
+  return signInAs(context, email);
 }
 
 function live(kind: 'demand' | 'achievement' | 'scenario') {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../app/features/accounts/accounts.server.ts';
 import {
   addEntries,
   addErratum,
@@ -18,12 +17,12 @@ import {
 } from '../../app/features/editions/editions.server.ts';
 import { transitionListing } from '../../app/features/listings/manage.server.ts';
 import { zhCN } from '../../app/i18n/zh-CN.ts';
-import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { SignedIn } from '../../app/server/auth.server.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import type { DbHandle } from '../../db/client.ts';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
+import { ownerEmailOfListing, signInAs } from '../support/people.ts';
 
 /*
  * The supply–demand list against a real database (PGlite, and PostgreSQL in CI): curation with optimistic
@@ -38,31 +37,12 @@ const staff = { userId: null as number | null, ip: '203.0.113.20' };
 let live: { id: number; kind: string; organisation_id: number; title: string }[];
 
 async function signIn(email: string): Promise<SignedIn> {
-  const r = await login(
-    handle.db,
-    ctx.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.9', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}`);
-  return (await getPrincipal(
-    new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }),
-    ctx,
-  ))!;
+  return signInAs(ctx, email);
 }
 
 /** Signs in an active owner of the listing's organisation (the demo has one per organisation). */
 async function ownerOf(listingId: number): Promise<SignedIn> {
-  const row = await handle.db
-    .selectFrom('listing as l')
-    .innerJoin('membership as m', 'm.organisation_id', 'l.organisation_id')
-    .innerJoin('app_user as u', 'u.id', 'm.user_id')
-    .select('u.email')
-    .where('l.id', '=', listingId)
-    .where('m.role', '=', 'owner')
-    .where('m.status', '=', 'active')
-    .executeTakeFirstOrThrow();
-  return signIn(row.email);
+  return signIn(await ownerEmailOfListing(ctx, listingId));
 }
 
 async function version(id: number): Promise<number> {

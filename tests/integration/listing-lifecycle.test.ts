@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../app/features/accounts/accounts.server.ts';
 import { removeListingFiles, storeAttachment } from '../../app/features/attachments/attachments.server.ts';
 import { type ListingInput, parseListingForm } from '../../app/features/listings/form.ts';
 import { browseListings, viewListing } from '../../app/features/listings/listings.server.ts';
@@ -15,12 +14,12 @@ import {
   updateListing,
 } from '../../app/features/listings/manage.server.ts';
 import { ANONYMOUS } from '../../app/features/listings/rules.ts';
-import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { SignedIn } from '../../app/server/auth.server.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import type { DbHandle } from '../../db/client.ts';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
+import { signInAs } from '../support/people.ts';
 
 let handle: DbHandle;
 let ctx: AppContext;
@@ -30,17 +29,7 @@ let outsider: SignedIn;
 let orgId: number;
 
 async function signIn(email: string): Promise<SignedIn> {
-  const r = await login(
-    handle.db,
-    ctx.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.9', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}`);
-  return (await getPrincipal(
-    new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }),
-    ctx,
-  ))!;
+  return signInAs(ctx, email);
 }
 
 function demand(overrides: Record<string, string | string[]> = {}): ListingInput {

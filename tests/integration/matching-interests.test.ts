@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../app/features/accounts/accounts.server.ts';
 import {
   expressInterest,
   interestOf,
@@ -11,14 +10,14 @@ import {
   withdrawInterest,
 } from '../../app/features/matching/interests.server.ts';
 import { zhCN } from '../../app/i18n/zh-CN.ts';
-import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { SignedIn } from '../../app/server/auth.server.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import { formatDate } from '../../app/ui/format.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { DeclineReason, ListingKind } from '../../db/schema.ts';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
+import { signInAs } from '../support/people.ts';
 
 /*
  * Expressions of interest (意向) against a real database (PGlite, and PostgreSQL with DATABASE_URL): who may
@@ -43,17 +42,7 @@ async function as(local: string): Promise<SignedIn> {
   const email = `${local}@helin-demo.cn`;
   const cached = signedIn.get(email);
   if (cached) return cached;
-  const r = await login(
-    handle.db,
-    ctx.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.9', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}`);
-  const principal = (await getPrincipal(
-    new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }),
-    ctx,
-  ))!;
+  const principal = await signInAs(ctx, email);
   signedIn.set(email, principal);
   return principal;
 }

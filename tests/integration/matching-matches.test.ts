@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login } from '../../app/features/accounts/accounts.server.ts';
 import { expressInterest, respondToInterest } from '../../app/features/matching/interests.server.ts';
 import { decideErrorMessage, type MatchAction } from '../../app/features/matching/match-state.ts';
 import {
@@ -12,13 +11,13 @@ import {
   rolesIn,
 } from '../../app/features/matching/matches.server.ts';
 import { zhCN } from '../../app/i18n/zh-CN.ts';
-import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { SignedIn } from '../../app/server/auth.server.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { ListingKind, MatchActor, MatchState } from '../../db/schema.ts';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
+import { signInAs } from '../support/people.ts';
 
 /*
  * Matches (对接) against a real database (PGlite, and PostgreSQL with DATABASE_URL): a technology manager's
@@ -48,17 +47,7 @@ async function as(local: string): Promise<SignedIn> {
   const email = `${local}@helin-demo.cn`;
   const cached = signedIn.get(email);
   if (cached) return cached;
-  const r = await login(
-    handle.db,
-    ctx.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.9', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}`);
-  const principal = (await getPrincipal(
-    new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }),
-    ctx,
-  ))!;
+  const principal = await signInAs(ctx, email);
   signedIn.set(email, principal);
   return principal;
 }

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { login } from '../../app/features/accounts/accounts.server.ts';
 import { decideVerification } from '../../app/features/bureau/bureau.server.ts';
 import { parseListingForm } from '../../app/features/listings/form.ts';
 import { createListing, expireDue, transitionListing } from '../../app/features/listings/manage.server.ts';
@@ -12,13 +11,12 @@ import { queueSync } from '../../app/features/mkj/sync.server.ts';
 import { MKJ_BATCH, mkjSyncTask, PERMANENT_AFTER } from '../../app/features/mkj/sync-task.server.ts';
 import { zhCN } from '../../app/i18n/zh-CN.ts';
 import { action, loader } from '../../app/routes/bureau.mkj.sync.tsx';
-import { getPrincipal, type SignedIn } from '../../app/server/auth.server.ts';
+import type { SignedIn } from '../../app/server/auth.server.ts';
 import type { Config } from '../../app/server/config.ts';
 import type { AppContext } from '../../app/server/context.ts';
 import { createSession } from '../../app/server/session.server.ts';
 import type { DbHandle } from '../../db/client.ts';
 import type { MkjSyncEntity } from '../../db/schema.ts';
-import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
 import {
@@ -26,6 +24,7 @@ import {
   type StandInRequest,
   startMengkejuStandIn,
 } from '../support/mengkeju-stand-in.ts';
+import { signInAs } from '../support/people.ts';
 
 /*
  * The 蒙科聚 push sync against a stand-in for 蒙科聚 (tests/support/mengkeju-stand-in.ts) on a local port: what is
@@ -46,17 +45,7 @@ let reviewer: SignedIn;
 let orgId: number;
 
 async function signIn(email: string): Promise<SignedIn> {
-  const r = await login(
-    handle.db,
-    ctx.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.9', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}`);
-  return (await getPrincipal(
-    new Request('http://x/', { headers: { Cookie: r.value.cookie.split(';')[0]! } }),
-    ctx,
-  ))!;
+  return signInAs(ctx, email);
 }
 
 function syncConfig(overrides: Partial<Config> = {}): Config {

@@ -13,6 +13,7 @@ import type { DbHandle } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../../db/seed/data/people.ts';
 import { testContext } from '../support/context.ts';
 import { createTestDb } from '../support/db.ts';
+import { signInAs } from '../support/people.ts';
 
 let handle: DbHandle;
 let ctx: AppContext;
@@ -23,15 +24,7 @@ beforeAll(async () => {
 afterAll(() => handle.close());
 
 async function signIn(email: string): Promise<SignedIn> {
-  const r = await login(
-    handle.db,
-    ctx.config,
-    { email, password: DEMO_PASSWORD },
-    { ip: '203.0.113.5', userAgent: null },
-  );
-  if (!r.ok) throw new Error(`login failed for ${email}: ${r.formError}`);
-  const cookie = r.value.cookie.split(';')[0]!;
-  return (await getPrincipal(new Request('http://localhost/', { headers: { Cookie: cookie } }), ctx))!;
+  return signInAs(ctx, email, '203.0.113.5');
 }
 
 async function orgIdOf(email: string): Promise<number> {
