@@ -8,6 +8,7 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: '/achievements', label: zhCN.nav.achievement },
   { to: '/scenarios', label: zhCN.nav.scenario },
   { to: '/lists', label: zhCN.nav.lists },
+  { to: '/statistics', label: zhCN.statistics.nav },
 ];
 
 export interface HeaderUser {

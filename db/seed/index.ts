@@ -4,6 +4,7 @@ import type { Database } from '../schema.ts';
 import { BUREAU_ADMIN_EMAIL, buildDemoData, type DemoData, FIELD_CODES, type FieldCode } from './build.ts';
 import { DEMO_PASSWORD } from './data/people.ts';
 import { seedEditions } from './editions.ts';
+import { seedMatching } from './matching.ts';
 
 export interface SeedResult {
   /** false when the demo data was already there (nothing was changed). */
@@ -199,6 +200,9 @@ async function insertAll(
 
   // The supply–demand list: two published editions and a draft.
   await seedEditions(trx, now, userId(BUREAU_ADMIN_EMAIL));
+
+  // Brokering: interests, matches in every state, contracts, registrations, events, activities.
+  await seedMatching(trx, now);
 
   return {
     created: true,

@@ -27,3 +27,11 @@ test('the supply–demand list archive and an edition fit a phone screen', async
   await expect(page.getByRole('heading', { name: /需求清单/ })).toBeVisible();
   await checkA11y(page);
 });
+
+test('the statistics page and its charts fit a phone screen', async ({ page, checkA11y }) => {
+  await page.goto('/statistics');
+  await expect(page.locator('figure.chart svg').first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await checkA11y(page);
+});
