@@ -19,6 +19,7 @@ import { isCrossSiteRequest } from './app/server/csrf.ts';
 import { prepareDatabase } from './app/server/database.ts';
 import { checkReadiness } from './app/server/health.ts';
 import { createLogger } from './app/server/logger.ts';
+import { withDatabaseUnavailable } from './app/server/unavailable.ts';
 import { startWorker, workerTasks } from './app/server/worker.ts';
 
 let config: ReturnType<typeof loadConfig>;
@@ -113,9 +114,15 @@ app.use(
   }),
 );
 
+// Loaders and actions answer 503 with Retry-After (not 500) while the database cannot be reached.
 const build = viteDevServer
-  ? () => viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>
-  : ((await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild);
+  ? () =>
+      (viteDevServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>).then(
+        withDatabaseUnavailable,
+      )
+  : withDatabaseUnavailable(
+      (await import(pathToFileURL(path.resolve('build/server/index.js')).href)) as ServerBuild,
+    );
 
 // CSRF: every state-changing request must come from the site's own pages (on top of SameSite cookies).
 app.use((req, res, next) => {

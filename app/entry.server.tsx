@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { RETRY_AFTER_SECONDS } from './server/unavailable.ts';
 import { NonceProvider } from './ui/nonce.tsx';
 
 /*
@@ -20,6 +21,10 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext.cspNonce ?? '';
+  // The database is down (app/server/unavailable.ts): tell clients when to come back.
+  if (responseStatusCode === 503 && !responseHeaders.has('Retry-After')) {
+    responseHeaders.set('Retry-After', String(RETRY_AFTER_SECONDS));
+  }
   const waitForAll = isbot(request.headers.get('user-agent') ?? '') || remixContext.isSpaMode;
   return new Promise((resolve, reject) => {
     let shellRendered = false;

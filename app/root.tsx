@@ -77,6 +77,9 @@ export function ErrorBoundary() {
     if (error.status === 404) {
       title = zhCN.errors.notFoundTitle;
       message = typeof error.data === 'string' && error.data ? error.data : zhCN.errors.notFound;
+    } else if (error.status === 503) {
+      title = zhCN.errors.unavailableTitle;
+      message = typeof error.data === 'string' && error.data ? error.data : zhCN.errors.unavailable;
     } else if (error.status >= 400 && error.status < 500) {
       title = zhCN.errors.badRequestTitle;
       message = typeof error.data === 'string' && error.data ? error.data : title;

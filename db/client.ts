@@ -53,6 +53,13 @@ export async function createDb(options: DbOptions): Promise<DbHandle> {
     // An idle client whose connection the server ends (restart, DROP DATABASE … WITH (FORCE)) emits 'error';
     // the pool drops that client and the next query gets a fresh one. Without a listener Node would crash.
     pool.on('error', () => {});
+    // The same for a client that is checked out but between two statements (a transaction doing work in Node, a
+    // worker batch): pg emits the server's "terminating connection" (57P01) on the client itself, and without a
+    // listener that crashed the whole process on a PostgreSQL restart (tests/e2e/faults.spec.ts). The statement
+    // that uses the client next fails instead, and the pool discards the broken client when it is released.
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     return wrap(pool, 'postgres', async () => {});
   }
   if ('pglite' in options) {

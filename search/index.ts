@@ -12,12 +12,14 @@ export function createSearchEngine(options: {
   meiliUrl?: string;
   meiliApiKey?: string;
   meiliIndex?: string;
+  meiliTimeoutMs?: number;
 }): SearchEngine {
   if (options.meiliUrl) {
     return createMeilisearchEngine({
       url: options.meiliUrl,
       apiKey: options.meiliApiKey,
       indexUid: options.meiliIndex,
+      requestTimeoutMs: options.meiliTimeoutMs,
     });
   }
   return createPostgresEngine(options.db);

@@ -219,11 +219,20 @@ export interface MeilisearchEngineOptions {
   indexUid?: string;
   /** How long to wait for one task (ms); default 120 000. */
   taskTimeoutMs?: number;
+  /**
+   * Longest wait for one HTTP request (ms); default 5 000. Without it a Meilisearch that accepts the connection and
+   * never answers held the worker loop (every task, not only the indexer) and the search pages for minutes.
+   */
+  requestTimeoutMs?: number;
 }
 
 export function createMeilisearchEngine(options: MeilisearchEngineOptions): SearchEngine {
   const uid = options.indexUid ?? 'listings';
-  const client = new Meilisearch({ host: options.url, apiKey: options.apiKey });
+  const client = new Meilisearch({
+    host: options.url,
+    apiKey: options.apiKey,
+    timeout: options.requestTimeoutMs ?? 5_000,
+  });
   const waitOptions = { timeout: options.taskTimeoutMs ?? 120_000, interval: 25 };
 
   /** Waits for the task; resolves only when it succeeded, throws with the task's error otherwise. */

@@ -7,7 +7,7 @@ import { HitCard } from '../features/search/components/hit-card.tsx';
 import { zhCN } from '../i18n/zh-CN.ts';
 
 export async function loader({ context }: LoaderFunctionArgs) {
-  return homePage(context.db, context.search);
+  return homePage(context.db, context.search, new Date(), context.logger);
 }
 
 export default function Home() {

@@ -21,11 +21,11 @@ import { ownerActions } from '../features/listings/lifecycle.ts';
 import { deleteDraft, ownListing } from '../features/listings/manage.server.ts';
 import { handleEdit, handleOwnerAction } from '../features/listings/owner-pages.server.ts';
 import { Recommendations } from '../features/matching/components/recommendations.tsx';
-import { recommendFor } from '../features/matching/recommend.server.ts';
+import { recommendationsOrNull } from '../features/matching/recommend.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 import { requirePermission } from '../server/auth.server.ts';
-import { formFailure } from '../server/forms.server.ts';
-import { notFound, requireIdParam } from '../server/responses.ts';
+import { formFailure, readForm } from '../server/forms.server.ts';
+import { badRequest, idParamSchema, notFound, requireIdParam } from '../server/responses.ts';
 import { formatDate, formatDateTime } from '../ui/format.ts';
 import { PageHeading } from '../ui/layout.tsx';
 import { pageTitle } from '../ui/meta.ts';
@@ -42,7 +42,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const [fields, attachments, recommendations] = await Promise.all([
     listFieldsWithCounts(context.db, { now: new Date() }),
     listAttachments(context.db, id),
-    listing.status === 'published' ? recommendFor(context.db, context.search, id) : null,
+    // Without the search engine (down, timing out) the page opens without recommendations.
+    listing.status === 'published' ? recommendationsOrNull(context, id) : null,
   ]);
   return {
     id,
@@ -80,7 +81,8 @@ export async function action(args: ActionFunctionArgs) {
       if (error instanceof MaxPartSizeExceededError) {
         return formFailure(413, {}, { fieldErrors: { file: [zhCN.attachments.errors.tooLarge] } });
       }
-      throw error;
+      // A broken multipart body is the client's mistake (found by tests/fuzz): 400, not 500.
+      throw badRequest(zhCN.errors.badForm);
     }
     const file = form.get('file');
     if (!(file instanceof File) || file.size === 0) {
@@ -97,7 +99,7 @@ export async function action(args: ActionFunctionArgs) {
     return { uploaded: true };
   }
 
-  const values = collectFormValues(await request.formData());
+  const values = collectFormValues(await readForm(request));
   const intent = String(values.intent ?? '');
   if (intent === 'save') return handleEdit(args, principal, id, listing.kind, values);
   if (intent === 'delete-draft') {
@@ -107,9 +109,12 @@ export async function action(args: ActionFunctionArgs) {
     return redirect('/my/listings');
   }
   if (intent === 'delete-attachment') {
+    // A malformed id names no attachment (found by tests/fuzz: Number('x') reached SQL as NaN → 500).
+    const attachmentId = idParamSchema.safeParse(values.attachmentId);
+    if (!attachmentId.success) throw notFound();
     const removed = await deleteAttachment(context.db, context.config.DATA_DIR, {
       listingId: id,
-      attachmentId: Number(values.attachmentId),
+      attachmentId: attachmentId.data,
     });
     if (!removed) throw notFound();
     return { removed: true };

@@ -5,6 +5,8 @@ import { documentsOf } from '../../../search/documents.ts';
 import type { SearchDocument, SearchEngine, SearchHit, SearchQuery } from '../../../search/engine.ts';
 import { words } from '../../../search/segment.ts';
 import { getPrincipal } from '../../server/auth.server.ts';
+import type { AppContext } from '../../server/context.ts';
+import { isDatabaseUnavailable } from '../../server/unavailable.ts';
 import { hasPermission } from '../accounts/permissions.ts';
 import { DAY_MS } from '../listings/lifecycle.ts';
 import {
@@ -350,5 +352,26 @@ export async function recommendationsForViewer(
 ): Promise<RecommendationList | null> {
   const principal = await getPrincipal(request, context);
   if (!hasPermission(principal, 'read:recommendations:any')) return null;
-  return recommendFor(context.db, context.search, listingId);
+  return recommendationsOrNull(context, listingId);
+}
+
+/**
+ * recommendFor for a page, or null when the search engine fails (times out, is down): the page still opens without
+ * the panel, and the failure is logged (docs/reliability.md "Faults", tests/faults/engine-timeout.test.ts). A
+ * database outage is not swallowed: the page answers 503 (app/server/unavailable.ts).
+ */
+export async function recommendationsOrNull(
+  context: Pick<AppContext, 'db' | 'search' | 'logger'>,
+  listingId: number,
+): Promise<RecommendationList | null> {
+  try {
+    return await recommendFor(context.db, context.search, listingId);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw error;
+    context.logger.warn(
+      { err: error, listingId, engine: context.search.name },
+      'recommendations left out: the search engine failed',
+    );
+    return null;
+  }
 }

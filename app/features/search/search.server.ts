@@ -17,6 +17,7 @@ export async function prepareSearch(
     meiliUrl: config.MEILI_URL,
     meiliApiKey: config.MEILI_API_KEY,
     meiliIndex: config.MEILI_INDEX,
+    meiliTimeoutMs: config.MEILI_TIMEOUT_MS,
   });
   await engine.setup();
   if ((await engine.count()) === 0) {

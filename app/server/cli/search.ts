@@ -21,6 +21,7 @@ try {
       meiliUrl: config.MEILI_URL,
       meiliApiKey: config.MEILI_API_KEY,
       meiliIndex: config.MEILI_INDEX,
+      meiliTimeoutMs: config.MEILI_TIMEOUT_MS,
     });
     if (command === 'stuck') {
       const rows = await stuckRows(handle.db);
