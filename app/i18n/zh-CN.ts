@@ -8,6 +8,7 @@ import { editionsZh } from './zh-CN/editions.ts';
 import { matchingZh } from './zh-CN/matching.ts';
 import { mkjZh } from './zh-CN/mkj.ts';
 import { notificationsZh } from './zh-CN/notifications.ts';
+import { statisticsZh } from './zh-CN/statistics.ts';
 
 export const zhCN = {
   site: {
@@ -187,6 +188,7 @@ export const zhCN = {
   deals: dealsZh,
   matching: matchingZh,
   notifications: notificationsZh,
+  statistics: statisticsZh,
   mkj: mkjZh,
 
   listingForm: {
@@ -346,6 +348,8 @@ export const zhCN = {
       expired: '到期下线',
       withdrawn: '撤回',
       resubmitted: '修改后重新审核',
+      imported: '从蒙科聚导入并发布',
+      import_updated: '按蒙科聚数据更新',
     },
     rejectionReason: (r: string) => `未通过原因：${r}`,
     expiresIn: (days: number) => (days > 0 ? `${days} 天后到期` : '今天到期'),
@@ -615,7 +619,11 @@ export const zhCN = {
     listingNotFound: '该信息不存在，或已过期、撤回。',
     serverTitle: '出错了',
     server: '服务器暂时无法处理您的请求，请稍后再试。',
+    unavailableTitle: '服务暂时不可用',
+    unavailable:
+      '数据库暂时无法访问，请稍后再试。如果刚才提交了表单，内容可能没有保存，请稍后查看或重新提交。',
     badRequestTitle: '请求有误',
+    badForm: '提交的内容无法识别，请返回表单重新提交。',
     backHome: '返回首页',
   },
   api: {

@@ -35,6 +35,12 @@ export default function BureauHome() {
           </Link>
         </li>
         <li>
+          <Link to="/bureau/dashboard">
+            <strong>{zhCN.statistics.dashboard.title}</strong>
+            <span>{zhCN.statistics.dashboard.tileLead}</span>
+          </Link>
+        </li>
+        <li>
           <Link to="/bureau/editions">
             <strong>{zhCN.editions.bureau.title}</strong>
             <span>{zhCN.editions.intro}</span>
@@ -44,6 +50,12 @@ export default function BureauHome() {
           <Link to="/bureau/organisations">
             <strong>{b.verificationTitle}</strong>
             <span>{b.pendingOrganisations(pending)}</span>
+          </Link>
+        </li>
+        <li>
+          <Link to="/bureau/mkj">
+            <strong>{zhCN.mkj.page.title}</strong>
+            <span>{zhCN.mkj.page.tile}</span>
           </Link>
         </li>
         <li>

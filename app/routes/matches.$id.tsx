@@ -208,6 +208,18 @@ export default function MatchPage() {
           {' · '}
           {d.manager ? t.brokeredBy(d.manager) : t.noManager}
         </p>
+        {d.mkj ? (
+          <p data-testid="match-mkj">
+            {t.mkj}：
+            {d.mkj.url ? (
+              <a href={d.mkj.url} rel="external noopener">
+                {d.mkj.id}
+              </a>
+            ) : (
+              d.mkj.id
+            )}
+          </p>
+        ) : null}
       </PageHeading>
       {done ? (
         <p className="notice notice--ok" role="status">

@@ -64,13 +64,17 @@ export default function OrganisationPage() {
                 <dd>{o.agencyRating[p.agency_rating]}</dd>
               </div>
             ) : null}
-            {p.mkj_id && p.mkj_url ? (
+            {p.mkj_id ? (
               <div className="facts__row">
                 <dt>{o.mkj}</dt>
-                <dd>
-                  <a href={p.mkj_url} rel="external noopener">
-                    {zhCN.detail.mkjLink(p.mkj_id)}
-                  </a>
+                <dd data-testid="mkj-id">
+                  {p.mkj_url ? (
+                    <a href={p.mkj_url} rel="external noopener">
+                      {zhCN.detail.mkjLink(p.mkj_id)}
+                    </a>
+                  ) : (
+                    p.mkj_id
+                  )}
                 </dd>
               </div>
             ) : null}

@@ -45,6 +45,8 @@ const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,100}$/)
     .default('listings'),
+  /** Longest wait for one Meilisearch request (search, write, task poll); a timeout fails it (indexing retries). */
+  MEILI_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** SMTP relay for outgoing mail (smtp://user:pass@host:587); unset: mails are written to DATA_DIR/mail. */
   SMTP_URL: z
     .string()

@@ -172,6 +172,12 @@ export const MATRIX: Record<string, RouteEntry> = {
     post: { form: { need: '' }, expect: only(['manager', 'reviewer', 'admin']) },
   },
   'bureau.matching': { url: () => '/bureau/matching', expect: only(['reviewer', 'admin']) },
+  statistics: { url: () => '/statistics', expect: everyone('allow') },
+  'bureau.dashboard': { url: () => '/bureau/dashboard', expect: only(['reviewer', 'admin']) },
+  'bureau.dashboard.evaluation[.]xlsx': {
+    url: () => '/bureau/dashboard/evaluation.xlsx',
+    expect: only(['reviewer', 'admin']),
+  },
   'bureau.mkj.sync': {
     url: () => '/bureau/mkj/sync',
     expect: only(['reviewer', 'admin']),
@@ -213,6 +219,16 @@ export const MATRIX: Record<string, RouteEntry> = {
     url: () => `/lists/unsubscribe/${'A'.repeat(43)}`,
     expect: everyone('missing'),
     post: { form: {}, expect: everyone('missing') },
+  },
+  // 蒙科聚 import/export (bureau staff). The POST without a file or import id is refused (400).
+  'bureau.mkj._index': {
+    url: () => '/bureau/mkj',
+    expect: only(['reviewer', 'admin']),
+    post: { form: { intent: 'apply' }, expect: only(['reviewer', 'admin']) },
+  },
+  'bureau.mkj.export.$what': {
+    url: () => '/bureau/mkj/export/listings?format=csv',
+    expect: only(['reviewer', 'admin']),
   },
   search: { url: () => '/search?q=乳', expect: everyone('allow') },
   'api.v1.search': { url: () => '/api/v1/search?q=乳', expect: everyone('allow') },

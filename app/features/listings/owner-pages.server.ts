@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { LISTING_KINDS } from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
-import { formFailure } from '../../server/forms.server.ts';
+import { formFailure, readForm } from '../../server/forms.server.ts';
 import { idParamSchema, notFound } from '../../server/responses.ts';
 import { collectFormValues, parseListingForm, todayInBeijing } from './form.ts';
 import { createListing, transitionListing, updateListing } from './manage.server.ts';
@@ -25,7 +25,7 @@ export async function handleCreate(
   kind: (typeof LISTING_KINDS)[number],
 ) {
   const { request, context } = args;
-  const values = collectFormValues(await request.formData());
+  const values = collectFormValues(await readForm(request));
   const plain = Object.fromEntries(
     Object.entries(values).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
   );

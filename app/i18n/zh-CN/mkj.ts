@@ -6,7 +6,6 @@
 export const mkjZh = {
   common: {
     title: '蒙科聚数据交换',
-    platform: '蒙科聚',
     yes: '是',
     no: '否',
     negotiable: '面议',
@@ -143,7 +142,7 @@ export const mkjZh = {
       tooLong: (max: number) => `不能超过 ${max} 字`,
       tooShort: (min: number) => `至少 ${min} 个字`,
       unknownValue: (v: string, allowed: string) => `无法识别“${v}”，可填：${allowed}`,
-      unknownField: (v: string) => `未知的产业领域“${v}”（见 docs/mengkeju.md 或 /api/v1 的领域列表）`,
+      unknownField: (v: string) => `未知的产业领域“${v}”（可填的领域名称见 docs/mengkeju.md）`,
       inactiveField: (v: string) => `产业领域“${v}”已停用`,
       unknownRegion: (v: string) => `无法识别的地区“${v}”`,
       modeNotAllowed: (v: string, kind: string) => `“${v}”不是${kind}可选的方式`,
@@ -152,7 +151,7 @@ export const mkjZh = {
       notForKind: (kinds: string) => `这一列只适用于${kinds}，本行应为空`,
       noKind:
         '无法确定信息类型：请填写“类型”列（科技成果/技术需求/应用场景），或放在名为 成果/需求/场景 的工作表',
-      kindMismatch: (sheetKind: string) => `类型与工作表（${sheetKind}）不一致`,
+      kindMismatch: (sheetKind: string) => `类型与工作表或名称列所示的类型（${sheetKind}）不一致`,
       noKey: '须填写蒙科聚编号或统一社会信用代码，才能与已有单位对应',
       noOrganisationRef: '须填写单位蒙科聚编号或统一社会信用代码，指明发布单位',
       organisationNotFound: (ref: string) =>
@@ -186,7 +185,6 @@ export const mkjZh = {
       usage:
         '用法：npm run mkj:import -- <文件.csv|.xlsx|.json> [--dry-run]\n      npm run mkj:export -- <organisations|listings|contracts> <文件.csv|.xlsx|.json>',
       notFound: (file: string) => `找不到文件：${file}`,
-      reading: '读取',
       planning: '核对',
       applying: '写入',
       summaryTitle: (file: string) => `导入 ${file}`,
@@ -267,11 +265,9 @@ export const mkjZh = {
     previewOf: (name: string) => `预览：${name}`,
     counts: '汇总',
     table: '表',
-    rows: '行',
     action: '处理',
     record: '记录',
     detail: '说明',
-    sheet: '工作表',
     line: '行号',
     column: '列',
     reason: '原因',
@@ -292,5 +288,6 @@ export const mkjZh = {
       contracts: '已登记的技术合同',
     } as Record<'organisations' | 'listings' | 'contracts', string>,
     formatHelp: '格式说明：docs/mengkeju.md',
+    download: (format: string) => `下载 .${format}`,
   },
 };

@@ -157,12 +157,16 @@ export function ListingDetail({
             facts={present([
               ...summaryFacts(l),
               l.organisation ? [zhCN.detail.organisation, l.organisation.name] : null,
-              l.mkj_id && l.mkj_url
+              l.mkj_id
                 ? [
                     zhCN.detail.mkj,
-                    <a key="mkj" href={l.mkj_url} rel="external noopener">
-                      {zhCN.detail.mkjLink(l.mkj_id)}
-                    </a>,
+                    l.mkj_url ? (
+                      <a key="mkj" href={l.mkj_url} rel="external noopener">
+                        {zhCN.detail.mkjLink(l.mkj_id)}
+                      </a>
+                    ) : (
+                      l.mkj_id
+                    ),
                   ]
                 : null,
             ])}
