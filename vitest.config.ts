@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const alias = { '~': path.resolve(import.meta.dirname, 'app') };
 
@@ -32,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          // Runs in the 'fuzz' project with the other checks of issue 9 (docs/reliability.md "Concurrency").
+          exclude: [...configDefaults.exclude, 'tests/integration/concurrency.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/fail-on-console-error.ts'],
           // Each file restores its own database from the template; two cores here.
@@ -43,9 +45,10 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
-          // Property-based fuzzing of every action and loader (tests/fuzz/harness.ts); FUZZ_RUNS raises the runs.
+          // Property-based fuzzing of every action and loader (tests/fuzz/harness.ts; FUZZ_RUNS raises the runs) and
+          // the concurrency suite (20 simultaneous calls on one record; real parallel transactions with DATABASE_URL).
           name: 'fuzz',
-          include: ['tests/fuzz/**/*.test.ts'],
+          include: ['tests/fuzz/**/*.test.ts', 'tests/integration/concurrency.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/fail-on-console-error.ts'],
           pool: 'forks',

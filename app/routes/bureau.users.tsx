@@ -15,7 +15,9 @@ const b = zhCN.bureau;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requirePermission(request, context, 'manage:user:any');
-  const q = new URL(request.url).searchParams.get('q')?.trim().slice(0, 100) || undefined;
+  // Without NUL characters: PostgreSQL cannot compare with one (tests/fuzz: ?q=%00 answered 500).
+  const q =
+    new URL(request.url).searchParams.get('q')?.replaceAll('\u0000', '').trim().slice(0, 100) || undefined;
   return { q: q ?? '', users: await listUsers(context.db, q) };
 }
 

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { redirect } from '@remix-run/node';
+import { data, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { acceptInvitation, findInvitation } from '../features/orgs/orgs.server.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
@@ -27,7 +27,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const principal = await requireUser(request, context);
   const result = await acceptInvitation(context.db, params.token ?? '', principal, context.clientIp);
   if (result.ok) return redirect('/account');
-  return { error: result.reason === 'wrong_email' ? 'wrong_email' : 'invalid' };
+  // A refusal answers 4xx (found by tests/fuzz: it answered 200 with the error).
+  return result.reason === 'wrong_email'
+    ? data({ error: 'wrong_email' as const }, { status: 403 })
+    : data({ error: 'invalid' as const }, { status: 404 });
 }
 
 export default function InvitationPage() {

@@ -4,12 +4,13 @@ import type { Config } from './config.ts';
 
 /** Field-level messages from a zod error: { per_page: ['每页条数须在 1 到 100 之间'] }. */
 export function fieldErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // A Map, not an object literal: a key such as `toString` or `__proto__` must not meet Object.prototype.
+  const out = new Map<string, string[]>();
   for (const issue of error.issues) {
     const key = issue.path.length > 0 ? issue.path.join('.') : '_';
-    out[key] = [...(out[key] ?? []), issue.message];
+    out.set(key, [...(out.get(key) ?? []), issue.message]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** Thrown from HTML loaders: the root ErrorBoundary renders it in Chinese. */

@@ -6,10 +6,11 @@ import { adminUrl, dropDatabase, runId, withAdmin } from './postgres-admin.ts';
 
 /**
  * A fresh database for one test file (or one test): restored from the template built in global-setup.ts.
- * `seeded: true` gives the demo data; otherwise an empty migrated schema (taxonomy only).
+ * `seeded: true` gives the demo data; otherwise an empty migrated schema (taxonomy only). `poolMax`: connections
+ * of the PostgreSQL pool (4; more for tests of truly parallel transactions).
  * Closing it drops it (PostgreSQL) or discards it (PGlite, in memory).
  */
-export async function createTestDb(options: { seeded?: boolean } = {}): Promise<DbHandle> {
+export async function createTestDb(options: { seeded?: boolean; poolMax?: number } = {}): Promise<DbHandle> {
   const templates = inject('dbTemplates');
   const template = options.seeded ? templates.seeded : templates.migrated;
   if (templates.kind === 'pglite') {
@@ -37,7 +38,10 @@ export async function createTestDb(options: { seeded?: boolean } = {}): Promise<
       }
     }
   });
-  const handle = await createDb({ databaseUrl: adminUrl(templates.url, name), poolMax: 4 });
+  const handle = await createDb({
+    databaseUrl: adminUrl(templates.url, name),
+    poolMax: options.poolMax ?? 4,
+  });
   return {
     ...handle,
     async close() {

@@ -164,7 +164,11 @@ const INTENTS = [
   'unschedule',
   'erratum',
 ] as const;
-const base = z.object({ intent: z.enum(INTENTS), version: z.coerce.number().int().min(1) });
+// A version beyond a database integer would reach SQL and fail there (found by tests/fuzz): refused here.
+const base = z.object({
+  intent: z.enum(INTENTS),
+  version: z.coerce.number().int().min(1).max(2_147_483_647),
+});
 const entryRef = z.object({ entry: idParamSchema });
 const listingIds = z.array(idParamSchema).max(200);
 

@@ -206,7 +206,7 @@ export const editionMetaSchema = z
   });
 export type EditionMeta = z.infer<typeof editionMetaSchema>;
 
-export const versionSchema = z.coerce.number().int().min(1);
+export const versionSchema = z.coerce.number().int().min(1).max(2_147_483_647);
 
 export const entryNoteSchema = z.object({
   note: z

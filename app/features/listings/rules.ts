@@ -51,10 +51,16 @@ export const listingIdSchema = z.coerce
   .min(1, { error: zhCN.api.mustBeInteger })
   .max(2_147_483_647, { error: zhCN.api.mustBeInteger });
 
-/** Turns URLSearchParams into a plain object; empty values count as absent. */
+/**
+ * Turns URLSearchParams into a plain object; empty values count as absent. NUL characters (%00) are dropped: no
+ * browser sends one and PostgreSQL cannot compare with one (tests/fuzz: the audit filter answered 500).
+ */
 export function searchParamsObject(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of params) if (value !== '') out[key] = value;
+  for (const [key, raw] of params) {
+    const value = raw.replaceAll('\u0000', '');
+    if (value !== '') out[key] = value;
+  }
   return out;
 }
 

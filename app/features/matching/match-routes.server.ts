@@ -33,7 +33,7 @@ export async function loadMatch({ request, params, context }: LoaderFunctionArgs
 
 const head = z.object({
   intent: z.enum([...MATCH_ACTIONS, 'take', 'assign', 'activity']),
-  version: z.coerce.number().int().min(1).optional(),
+  version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
 const noteSchema = z.object({ note: z.string().trim().max(1000, { error: e.noteTooLong }).optional() });
 const activitySchema = (today: string) =>

@@ -4,14 +4,17 @@ import { zhCN } from '../../i18n/zh-CN.ts';
 import { jsonError } from '../../server/responses.ts';
 import { searchParamsSchema, searchParamsToObject, toSearchQuery } from './rules.ts';
 
-/** Field-level messages, with unknown parameters named one by one. */
+/**
+ * Field-level messages, with unknown parameters named one by one. Collected in a Map: a parameter named
+ * `toString` or `__proto__` must not meet Object.prototype (tests/fuzz: ?toString=… answered 500).
+ */
 function searchErrors(error: z.ZodError): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = new Map<string, string[]>();
   for (const issue of error.issues) {
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : [String(issue.path[0] ?? '_')];
-    for (const key of keys) out[key] = [...(out[key] ?? []), issue.message];
+    for (const key of keys) out.set(key, [...(out.get(key) ?? []), issue.message]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** GET /search: the page. Unknown parameters are ignored (shared links may carry tracking parameters). */

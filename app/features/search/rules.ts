@@ -60,11 +60,15 @@ export type SearchParams = z.infer<typeof searchParamsSchema>;
 
 const REPEATED = new Set(['field', 'mode']);
 
-/** URLSearchParams → the object the schema reads (repeated field/mode as arrays, empty values dropped). */
+/**
+ * URLSearchParams → the object the schema reads (repeated field/mode as arrays, empty values dropped). NUL
+ * characters (%00) are dropped: no browser sends one and PostgreSQL cannot compare with one (found by tests/fuzz).
+ */
 export function searchParamsToObject(params: URLSearchParams, options: { dropUnknown?: boolean } = {}) {
   const known = new Set(Object.keys(searchParamsSchema.shape));
   const out: Record<string, string | string[]> = {};
-  for (const [key, value] of params) {
+  for (const [key, raw] of params) {
+    const value = raw.replaceAll('\u0000', '');
     if (value === '' || (options.dropUnknown && !known.has(key))) continue;
     if (REPEATED.has(key)) out[key] = [...((out[key] as string[] | undefined) ?? []), value];
     else out[key] = value;
