@@ -55,6 +55,9 @@ const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('和林技术市场 <noreply@helin-tech-market.local>'),
   /** How long a listing stays published after approval or renewal. */
   LISTING_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** Sign-in attempts allowed per IP address and per account in 15 minutes (then 429 with Retry-After). */
+  LOGIN_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(30),
+  LOGIN_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000).default(10),
   /** How many days a listing's organisation has to answer an expression of interest (reminded 48 h before). */
   INTEREST_RESPONSE_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** 蒙科聚 push sync endpoint (docs/mengkeju.md); unset: records stay pending and nothing is sent. */

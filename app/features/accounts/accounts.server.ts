@@ -33,9 +33,13 @@ interface RequestInfo {
   userAgent: string | null;
 }
 
-const LOGIN_LIMITS = (ip: string, email: string) => [
-  { key: `login:ip:${ip}`, max: 30, windowSeconds: 15 * 60 },
-  { key: `login:account:${email}`, max: 10, windowSeconds: 15 * 60 },
+const LOGIN_LIMITS = (
+  config: Pick<Config, 'LOGIN_LIMIT_PER_IP' | 'LOGIN_LIMIT_PER_ACCOUNT'>,
+  ip: string,
+  email: string,
+) => [
+  { key: `login:ip:${ip}`, max: config.LOGIN_LIMIT_PER_IP, windowSeconds: 15 * 60 },
+  { key: `login:account:${email}`, max: config.LOGIN_LIMIT_PER_ACCOUNT, windowSeconds: 15 * 60 },
 ];
 const REGISTRATION_LIMITS = (ip: string) => [{ key: `register:ip:${ip}`, max: 10, windowSeconds: 60 * 60 }];
 
@@ -55,7 +59,7 @@ export async function login(
   input: z.infer<typeof loginSchema>,
   info: RequestInfo,
 ): Promise<Outcome<{ cookie: string; userId: number }>> {
-  const limit = await hitAll(db, LOGIN_LIMITS(info.ip, input.email));
+  const limit = await hitAll(db, LOGIN_LIMITS(config, info.ip, input.email));
   if (limit.limited) {
     await audit(db, {
       actorUserId: null,

@@ -45,7 +45,8 @@ function EntryRow({ entry }: { entry: EntryCard }) {
 
 function EntryTable({ caption, entries }: { caption: string; entries: EntryCard[] }) {
   return (
-    <div className="table-wrap">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a table that scrolls sideways on a phone must be reachable by keyboard.
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table className="edition-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
