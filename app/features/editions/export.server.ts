@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { Feed } from 'feed';
-import { z } from 'zod';
 import type { ChainAction, EditionSection, ListingKind } from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { jsonError, notFound, siteOrigin } from '../../server/responses.ts';

@@ -6,7 +6,6 @@ import type { Database } from '../../../db/schema.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
-import type { Config } from '../../server/config.ts';
 import { hitAll } from '../../server/rate-limit.server.ts';
 import { fieldErrors } from '../../server/responses.ts';
 

@@ -46,7 +46,7 @@ function EntryRow({ entry }: { entry: EntryCard }) {
 function EntryTable({ caption, entries }: { caption: string; entries: EntryCard[] }) {
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a table that scrolls sideways on a phone must be reachable by keyboard.
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
+    <section className="table-wrap" tabIndex={0} aria-label={caption}>
       <table className="edition-table">
         <caption className="visually-hidden">{caption}</caption>
         <thead>
@@ -66,7 +66,7 @@ function EntryTable({ caption, entries }: { caption: string; entries: EntryCard[
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
