@@ -1,5 +1,6 @@
 import { hash } from '@node-rs/argon2';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isUniqueViolation } from '../errors.ts';
 import type { Database } from '../schema.ts';
 import { BUREAU_ADMIN_EMAIL, buildDemoData, type DemoData, FIELD_CODES, type FieldCode } from './build.ts';
 import { DEMO_PASSWORD } from './data/people.ts';
@@ -48,10 +49,6 @@ async function demoPresent(db: Kysely<Database>): Promise<boolean> {
     .where(sql<string>`lower(email)`, '=', BUREAU_ADMIN_EMAIL)
     .executeTakeFirst();
   return row !== undefined;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
 function chunks<T>(items: readonly T[], size = BATCH): T[][] {

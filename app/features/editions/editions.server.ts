@@ -1,9 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import { enqueue } from '../../../db/queries/outbox.ts';
 import type { ChainAction, Database, EditionStatus } from '../../../db/schema.ts';
 import { documentsOf } from '../../../search/documents.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
+import { Refused } from '../../server/refusal.ts';
 import { notify } from '../notifications/notify.server.ts';
 import {
   type EditionEntryView,
@@ -41,10 +43,6 @@ function refuse(status: EditionError['status'], formError?: string): EditionErro
 export interface Actor {
   userId: number | null;
   ip: string | null;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 /* ---------- bureau: editions ---------- */
@@ -139,13 +137,6 @@ async function claimDraft(
   return refuse(409, e.stale);
 }
 
-/** Thrown inside a transaction to roll it back with a refusal. */
-class Refused extends Error {
-  constructor(readonly refusal: EditionError) {
-    super('refused');
-  }
-}
-
 /** Runs a draft change in one transaction: version claim, the change, the audit row; any refusal rolls back. */
 async function changeDraft<T extends { ok: true }>(
   db: Kysely<Database>,
@@ -168,7 +159,7 @@ async function changeDraft<T extends { ok: true }>(
       return result;
     });
   } catch (error) {
-    if (error instanceof Refused) return error.refusal;
+    if (error instanceof Refused) return error.refusal as EditionError;
     throw error;
   }
 }

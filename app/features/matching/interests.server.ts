@@ -1,9 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import type { Database, DeclineReason, ListingKind } from '../../../db/schema.ts';
 import { documentsOf } from '../../../search/documents.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
+import { Refused } from '../../server/refusal.ts';
 import { formatDate } from '../../ui/format.ts';
 import { notify, notifyOrganisation, notifyStaff } from '../notifications/notify.server.ts';
 import { type DeclineInput, isOverdue, reminderDue, responseDeadline } from './interest-rules.ts';
@@ -25,16 +27,6 @@ const refuse = (status: InterestError['status'], formError: string): InterestErr
   status,
   formError,
 });
-
-class Refused extends Error {
-  constructor(readonly refusal: InterestError) {
-    super('refused');
-  }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
-}
 
 /** The side of a listing: demands and scenarios need, achievements offer. */
 export function sideOfKind(kind: ListingKind): 'need' | 'offer' {
@@ -105,7 +97,7 @@ export async function expressInterest(
       return { ok: true as const, id: created.id };
     });
   } catch (error) {
-    if (error instanceof Refused) return error.refusal;
+    if (error instanceof Refused) return error.refusal as InterestError;
     if (isUniqueViolation(error)) return refuse(409, e.twice);
     throw error;
   }
@@ -213,7 +205,7 @@ export async function respondToInterest(
       return { ok: true as const, matchId };
     });
   } catch (error) {
-    if (error instanceof Refused) return error.refusal;
+    if (error instanceof Refused) return error.refusal as InterestError;
     throw error;
   }
 }

@@ -5,7 +5,7 @@ import { formatDateIso, formatDateTime, formatWan } from '../../ui/format.ts';
 import { isStaff } from '../listings/access.server.ts';
 import { declineLabel } from './interests.server.ts';
 import { availableActions, isOpen, type MatchAction } from './match-state.ts';
-import { rolesIn } from './matches.server.ts';
+import { canSee, rolesIn } from './matches.server.ts';
 
 /*
  * Reads behind the brokering pages: one match (identities and contacts only once both sides accepted), the
@@ -30,9 +30,7 @@ export async function loadMatchPage(db: Kysely<Database>, principal: SignedIn, i
   const match = await db.selectFrom('match').selectAll().where('id', '=', id).executeTakeFirst();
   if (!match) return null;
   const roles = rolesIn(principal, match);
-  const seeing =
-    roles.party !== null || roles.manager || roles.staff || principal.platformRoles.includes('manager');
-  if (!seeing) return null;
+  if (!canSee(roles, principal)) return null;
   const revealed = match.need_accepted_at !== null && match.offer_accepted_at !== null;
   const [need, offer, orgs, events, activities, manager, interest, managers] = await Promise.all([
     listingBrief(db, match.need_listing_id),

@@ -1,9 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import type { ActivityKind, Database, MatchActor, MatchState } from '../../../db/schema.ts';
 import { documentsOf } from '../../../search/documents.ts';
 import { zhCN } from '../../i18n/zh-CN.ts';
 import { audit } from '../../server/audit.server.ts';
 import type { SignedIn } from '../../server/auth.server.ts';
+import { Refused } from '../../server/refusal.ts';
 import { isStaff } from '../listings/access.server.ts';
 import { queueSync } from '../mkj/sync.server.ts';
 import { notify, notifyOrganisation } from '../notifications/notify.server.ts';
@@ -32,12 +34,6 @@ const refuse = (status: MatchError['status'], formError: string): MatchError => 
   status,
   formError,
 });
-
-class Refused extends Error {
-  constructor(readonly refusal: MatchError) {
-    super('refused');
-  }
-}
 
 async function event(
   trx: Transaction<Database>,
@@ -206,14 +202,10 @@ export async function proposeMatch(
       return { ok: true as const, id: row.id };
     });
   } catch (error) {
-    if (error instanceof Refused) return error.refusal;
+    if (error instanceof Refused) return error.refusal as MatchError;
     if (isUniqueViolation(error)) return refuse(409, e.duplicate);
     throw error;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
 }
 
 type MatchRow = Awaited<ReturnType<typeof loadRow>>;
@@ -235,7 +227,7 @@ export function rolesIn(
   };
 }
 
-function canSee(roles: ReturnType<typeof rolesIn>, principal: SignedIn): boolean {
+export function canSee(roles: ReturnType<typeof rolesIn>, principal: SignedIn): boolean {
   // Any technology manager may look at a match to take it; parties, its manager and staff always.
   return roles.party !== null || roles.manager || roles.staff || isManager(principal);
 }
@@ -341,7 +333,7 @@ export async function actOnMatch(
       return { ok: true as const, state: decision.to };
     });
   } catch (error) {
-    if (error instanceof Refused) return error.refusal;
+    if (error instanceof Refused) return error.refusal as MatchError;
     throw error;
   }
 }
@@ -437,7 +429,7 @@ export async function assignManager(
       return { ok: true as const };
     });
   } catch (error) {
-    if (error instanceof Refused) return error.refusal;
+    if (error instanceof Refused) return error.refusal as MatchError;
     throw error;
   }
 }
