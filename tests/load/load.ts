@@ -132,6 +132,8 @@ interface TargetResult {
    * threads) and this process (the load generator). Linux only (/proc), else null. */
   server_cores: number | null;
   generator_cores: number;
+  /** Server CPU per answered request (server_cores / req_per_s): steadier than req/s on a shared machine. */
+  server_cpu_ms_per_req: number | null;
   ratio_to_bare: number | null;
   passed: boolean;
 }
@@ -182,11 +184,16 @@ async function main(): Promise<number> {
     const wall = (performance.now() - cpu0.at) / 1000;
     const serverCpu = serverCpuSeconds();
     const generatorCpu = process.cpuUsage(cpu0.generator);
+    const summary = summarise(target, r);
+    const serverCores = serverCpu === null || cpu0.server === null ? null : (serverCpu - cpu0.server) / wall;
     results.push({
-      ...summarise(target, r),
-      server_cores:
-        serverCpu === null || cpu0.server === null ? null : round((serverCpu - cpu0.server) / wall, 2),
+      ...summary,
+      server_cores: serverCores === null ? null : round(serverCores, 2),
       generator_cores: round((generatorCpu.user + generatorCpu.system) / 1e6 / wall, 2),
+      server_cpu_ms_per_req:
+        serverCores === null || summary.req_per_s === 0
+          ? null
+          : round((serverCores * 1000) / summary.req_per_s, 1),
     });
     const last = results.at(-1)!;
     log(
@@ -242,7 +249,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     `${cpus.length} CPUs (${report.machine.cpu_model}) shared by the server and the load generator; ` +
       `load average ${report.machine.loadavg_start.join(' / ')} → ${report.machine.loadavg_end.join(' / ')}; ` +
-      'cores = CPU used by the server + by the load generator\n' +
+      'cores = CPU used by the server + by the load generator; CPU ms = server CPU per request\n' +
       `written ${path.relative(root, OUT)}\n`,
   );
   if (ASSERT && failed > 0) {
@@ -297,6 +304,7 @@ function summarise(target: Target, r: Result): TargetResult {
     kb_per_s: round(r.throughput.average / 1024, 1),
     server_cores: null,
     generator_cores: 0,
+    server_cpu_ms_per_req: null,
     ratio_to_bare: null,
     passed: r.errors === 0 && r.timeouts === 0 && r.non2xx === 0 && r.requests.total > 0,
   };
@@ -304,7 +312,19 @@ function summarise(target: Target, r: Result): TargetResult {
 
 function printTable(results: TargetResult[]) {
   const rows = [
-    ['target', 'req/s', '× bare', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'timeouts', 'cores'],
+    [
+      'target',
+      'req/s',
+      '× bare',
+      'p50 ms',
+      'p99 ms',
+      'max ms',
+      'non-2xx',
+      'errors',
+      'timeouts',
+      'cores',
+      'CPU ms',
+    ],
     ...results.map((r) => [
       r.name,
       String(r.req_per_s),
@@ -316,6 +336,7 @@ function printTable(results: TargetResult[]) {
       String(r.errors),
       String(r.timeouts),
       `${r.server_cores ?? '?'} + ${r.generator_cores}`,
+      String(r.server_cpu_ms_per_req ?? '?'),
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));

@@ -16,8 +16,9 @@
 #   SQLMAP_OUT     summary file (default tests/security/results/sqlmap-latest.txt; with SQLMAP_ONLY …-partial.txt)
 #
 # Rate limits (login 30 per IP and 10 per address per 15 min, registration 10 per IP per hour, subscription 10
-# per IP per hour and 3 per address per day) would answer 429 to most of sqlmap's requests. There is no setting
-# to raise them (and no back door is added for the scan). Instead the server runs with TRUST_PROXY=1 (an
+# per IP per hour and 3 per address per day) would answer 429 to most of sqlmap's requests. The scan keeps them at
+# their production defaults (only the login limits are configurable; no back door is added for the scan). Instead
+# the server runs with TRUST_PROXY=1 (an
 # ordinary production setting: one reverse proxy in front) and sqlmap's `xforwardedfor` tamper script gives every
 # payload request a random X-Forwarded-For address, so each one counts as a different client; `--eval` gives every
 # request a fresh e-mail address when another parameter of /login or /register is tested, so the per-address limits
